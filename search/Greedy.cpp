@@ -1,0 +1,362 @@
+#include "search/Greedy.h"
+
+#include <algorithm>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "model/Timeline.h"
+#include "solver/RangeAddMaxTree.h"
+
+namespace moccasin {
+
+namespace {
+
+// Life cycle of a node's output during the walk.
+enum class State : uint8_t {
+    NotYet,   // its first computation is still ahead
+    Live,     // the current copy is retained
+    Pending,  // not retained, but needed again: recomputed at the stage that next needs it
+    Dead,     // not retained and, as things stand, never needed again
+};
+
+// Recomputing a node can drag Dead inputs back; chains longer than this are not worth it.
+constexpr int kMaxClosure = 64;
+
+// When no rule meets the budget, restarts with jittered scores; more rarely pays off.
+constexpr uint64_t kNoisyRestarts = 8;
+
+// The walk visits computations in event order; the k-th computation made is "ordinal" k. Memory
+// is only ever checked at computations (an empty event holds no more than the computation before
+// it), so the past profile lives in a tree over ordinals, never over events.
+class GreedyWalk {
+public:
+    GreedyWalk(const Graph& g, int64_t budget, int copies, VictimRule rule, uint64_t noiseSeed)
+        : rng_(noiseSeed), noisy_(noiseSeed != 0), g_(g), n_(g.numNodes()), budget_(budget), copies_(copies), rule_(rule), state_(n_, State::NotYet),
+          copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
+          protectStamp_(n_, 0), lastSlot_(n_, 0), visitStamp_(n_, 0), needStamp_(n_, 0), needStage_(n_, 0),
+          profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {}
+
+    GreedyResult run() {
+        GreedyResult r;
+        for (int s = 0; s < n_ && failure_.empty(); ++s) runStage(s);
+        r.evictions = evictions_;
+        if (failure_.empty())
+            r.plan = std::move(plan_);
+        else
+            r.failure = failure_;
+        return r;
+    }
+
+private:
+    // ---- bookkeeping -----------------------------------------------------------------------
+    bool hasFutureUse(int u) const {
+        return nextFirstUse_[u] < static_cast<int>(g_.succs(u).size()) || pendingDemand_[u] > 0;
+    }
+    void addLive(int u) {
+        state_[u] = State::Live;
+        livePos_[u] = static_cast<int>(live_.size());
+        live_.push_back(u);
+        liveMemory_ += g_.size(u);
+    }
+    void removeLive(int u, State to) {
+        int pos = livePos_[u];
+        live_[pos] = live_.back();
+        livePos_[live_[pos]] = pos;
+        live_.pop_back();
+        livePos_[u] = -1;
+        liveMemory_ -= g_.size(u);
+        state_[u] = to;
+    }
+    void freeIfUnused(int u) {
+        if (state_[u] == State::Live && !hasFutureUse(u)) removeLive(u, State::Dead);
+    }
+    // Records the memory at the current ordinal once the computation there fits.
+    void recordOrdinal() {
+        if (ordinal_ >= profile_.size()) {
+            RangeAddMaxTree bigger(2 * profile_.size());
+            for (int i = 0; i < profile_.size(); ++i) bigger.set(i, profile_.at(i));
+            profile_ = std::move(bigger);
+        }
+        profile_.set(ordinal_, liveMemory_);
+    }
+    // u was Dead from just after its last use until now; can it have stayed in memory instead?
+    bool canRevive(int u) const {
+        return profile_.max(lastUse_[u] + 1, ordinal_ - 1) + g_.size(u) <= budget_;
+    }
+
+    // ---- stages ----------------------------------------------------------------------------
+    // The Pending nodes stage s must recompute for node s, ascending.
+    void collectRecomputations(int s) {
+        recompute_.clear();
+        std::vector<int> stack(g_.preds(s).begin(), g_.preds(s).end());
+        ++visitEpoch_;
+        while (!stack.empty()) {
+            int u = stack.back();
+            stack.pop_back();
+            if (state_[u] != State::Pending || visitStamp_[u] == visitEpoch_) continue;
+            visitStamp_[u] = visitEpoch_;
+            recompute_.push_back(u);
+            for (int p : g_.preds(u)) stack.push_back(p);
+        }
+        std::sort(recompute_.begin(), recompute_.end());
+    }
+
+    // During stage s an output is off limits for eviction until the last slot of the stage that
+    // reads or writes it; after that it may go like any other.
+    void protectStage(int s) {
+        ++protectEpoch_;
+        auto mark = [&](int u, int slot) {
+            if (protectStamp_[u] != protectEpoch_) {
+                protectStamp_[u] = protectEpoch_;
+                lastSlot_[u] = slot;
+            } else {
+                lastSlot_[u] = std::max(lastSlot_[u], slot);
+            }
+        };
+        mark(s, s);
+        for (int p : g_.preds(s)) mark(p, s);
+        for (int w : recompute_) {
+            mark(w, w);
+            for (int p : g_.preds(w)) mark(p, w);
+        }
+    }
+    bool isProtected(int u, int slot) const { return protectStamp_[u] == protectEpoch_ && lastSlot_[u] >= slot; }
+
+    // Computes node x at the current ordinal (slot `slot` of stage s), then lets go of inputs
+    // that are no longer needed.
+    bool compute(int s, int x, bool first) {
+        if (first) {
+            copiesMade_[x] = 1;
+        } else {
+            ++copiesMade_[x];
+            plan_.recomputeStages[x].push_back(s);
+        }
+        addLive(x);
+        if (!fitBudget(s, x)) return false;
+        recordOrdinal();
+        lastUse_[x] = ordinal_;
+        for (int p : g_.preds(x)) {
+            lastUse_[p] = ordinal_;
+            if (first)
+                ++nextFirstUse_[p];
+            else
+                --pendingDemand_[p];
+        }
+        ++ordinal_;
+        for (int p : g_.preds(x)) freeIfUnused(p);
+        freeIfUnused(x);
+        return true;
+    }
+
+    void runStage(int s) {
+        collectRecomputations(s);
+        protectStage(s);
+        for (int w : recompute_)
+            if (!compute(s, w, false)) return;
+        compute(s, s, true);
+    }
+
+    // ---- eviction ----------------------------------------------------------------------------
+    // The earliest stage at which u is needed again: its next first-use consumer, or the next
+    // need of a Pending consumer that will be recomputed from it.
+    int nextNeed(int u) {
+        if (needStamp_[u] == needEpoch_) return needStage_[u];
+        int best = std::numeric_limits<int>::max();
+        auto succ = g_.succs(u);
+        if (nextFirstUse_[u] < static_cast<int>(succ.size())) best = succ[nextFirstUse_[u]];
+        if (pendingDemand_[u] > 0)
+            for (int c : succ)
+                if (state_[c] == State::Pending) best = std::min(best, nextNeed(c));
+        needStamp_[u] = needEpoch_;
+        needStage_[u] = best;
+        return best;
+    }
+
+    // What dropping u now entails. Recomputing u later needs its inputs: Live and Pending ones
+    // are there (or will be); a Dead one is either kept in memory after all (revived, if the past
+    // profile has room) or recomputed too, which may drag its own Dead inputs in.
+    struct EvictionPlan {
+        bool ok = false;
+        int64_t cost = 0;      // compute added by the recomputations
+        int64_t relief = 0;    // memory freed at the current computation
+        std::vector<int> recompute, revive;
+    };
+    EvictionPlan planEviction(int u, bool preferRevive) {
+        EvictionPlan plan;
+        ++visitEpoch_;
+        std::vector<int> stack{u};
+        visitStamp_[u] = visitEpoch_;
+        plan.relief = g_.size(u);
+        while (!stack.empty()) {
+            int x = stack.back();
+            stack.pop_back();
+            if (copiesMade_[x] >= copies_ || static_cast<int>(plan.recompute.size()) >= kMaxClosure) return plan;
+            plan.recompute.push_back(x);
+            plan.cost += g_.cost(x);
+            for (int p : g_.preds(x)) {
+                if (state_[p] != State::Dead || visitStamp_[p] == visitEpoch_) continue;
+                visitStamp_[p] = visitEpoch_;
+                bool recomputable = copiesMade_[p] < copies_;
+                if ((preferRevive || !recomputable) && canRevive(p)) {
+                    plan.revive.push_back(p);
+                    plan.relief -= g_.size(p);
+                } else {
+                    stack.push_back(p);
+                }
+            }
+        }
+        plan.ok = plan.relief > 0;
+        return plan;
+    }
+
+    // Lower is a better victim. With a noise seed, scores are jittered by up to a factor 2 so that
+    // restarts explore other choices.
+    long double score(int u, const EvictionPlan& plan) {
+        long double s = baseScore(u, plan);
+        if (!noisy_) return s;
+        long double f = 1.0L + static_cast<long double>(rng_() % 1000) / 1000.0L;
+        return s >= 0 ? s * f : s / f;
+    }
+    long double baseScore(int u, const EvictionPlan& plan) {
+        auto relief = static_cast<long double>(plan.relief);
+        switch (rule_) {
+            case VictimRule::LargestSize:
+                return -relief;
+            case VictimRule::CostPerByte:
+                return static_cast<long double>(plan.cost) / relief;
+            case VictimRule::Dtr:
+            default: {
+                long double distance = static_cast<long double>(nextNeed(u)) - currentStage_ + 1;
+                return static_cast<long double>(plan.cost) / (relief * distance);
+            }
+        }
+    }
+
+    // Applies an eviction plan. Revivals are re-checked one by one, since each one raises the
+    // past profile for the next; one that no longer fits is recomputed instead when it can be,
+    // otherwise the whole plan is undone.
+    bool applyEviction(int u, EvictionPlan plan) {
+        std::vector<int> revived;
+        for (int p : plan.revive) {
+            if (canRevive(p)) {
+                profile_.add(lastUse_[p] + 1, ordinal_ - 1, g_.size(p));
+                addLive(p);
+                revived.push_back(p);
+            } else if (copiesMade_[p] < copies_ && hasLiveOrPendingInputs(p)) {
+                plan.recompute.push_back(p);
+            } else {
+                for (int q : revived) {
+                    profile_.add(lastUse_[q] + 1, ordinal_ - 1, -g_.size(q));
+                    removeLive(q, State::Dead);
+                }
+                return false;
+            }
+        }
+        // u's copy ends right after its last use: it no longer counts from there to now.
+        profile_.add(lastUse_[u] + 1, ordinal_ - 1, -g_.size(u));
+        removeLive(u, State::Pending);
+        for (int x : plan.recompute) {
+            if (x != u) state_[x] = State::Pending;
+            for (int p : g_.preds(x)) ++pendingDemand_[p];
+        }
+        ++evictions_;
+        return true;
+    }
+    bool hasLiveOrPendingInputs(int x) const {
+        for (int p : g_.preds(x))
+            if (state_[p] == State::Dead) return false;
+        return true;
+    }
+
+    struct Candidate {
+        long double score;
+        int node;
+        bool preferRevive;
+        bool operator<(const Candidate& o) const {
+            return score != o.score ? score < o.score : node != o.node ? node < o.node : preferRevive > o.preferRevive;
+        }
+    };
+    // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
+    bool fitBudget(int s, int slot) {
+        currentStage_ = s;
+        while (liveMemory_ > budget_) {
+            ++needEpoch_;  // next-need answers are valid until the next eviction
+            std::vector<Candidate> candidates;
+            for (int u : live_) {
+                if (isProtected(u, slot) || g_.size(u) == 0 || copiesMade_[u] >= copies_) continue;
+                // Keeping dropped inputs alive costs memory, recomputing them costs time: score both.
+                for (bool preferRevive : {true, false}) {
+                    EvictionPlan plan = planEviction(u, preferRevive);
+                    if (plan.ok) candidates.push_back({score(u, plan), u, preferRevive});
+                }
+            }
+            std::sort(candidates.begin(), candidates.end());
+            bool evicted = false;
+            for (const Candidate& c : candidates) {
+                if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) {
+                    evicted = true;
+                    break;
+                }
+            }
+            if (!evicted) {
+                failure_ = "memory " + std::to_string(liveMemory_) + " exceeds the budget " + std::to_string(budget_) +
+                           " at event " + std::to_string(eventOf(s, slot)) + " (stage " + std::to_string(s) +
+                           ") and no live output can be dropped";
+                return false;
+            }
+        }
+        return true;
+    }
+
+    std::mt19937_64 rng_;
+    bool noisy_;
+    const Graph& g_;
+    int n_;
+    int64_t budget_;
+    int copies_;
+    VictimRule rule_;
+    std::vector<State> state_;
+    std::vector<int> copiesMade_, nextFirstUse_, pendingDemand_, livePos_, lastUse_;
+    std::vector<int64_t> protectStamp_;
+    std::vector<int> lastSlot_;
+    std::vector<int64_t> visitStamp_, needStamp_;
+    std::vector<int> needStage_;
+    int64_t protectEpoch_ = 0, visitEpoch_ = 0, needEpoch_ = 0;
+    std::vector<int> live_, recompute_;
+    int64_t liveMemory_ = 0;
+    int ordinal_ = 0, currentStage_ = 0;
+    RangeAddMaxTree profile_;
+    int64_t evictions_ = 0;
+    std::string failure_;
+    StagedPlan plan_;
+};
+
+}  // namespace
+
+GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule rule, uint64_t noiseSeed) {
+    return GreedyWalk(g, budget, copies, rule, noiseSeed).run();
+}
+
+GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies) {
+    GreedyResult best;
+    int64_t bestCost = std::numeric_limits<int64_t>::max();
+    int attempts = 0;
+    for (uint64_t noise = 0; noise < kNoisyRestarts + 1 && (noise < 1 || !best.plan); ++noise)
+    for (VictimRule rule : {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize}) {
+        ++attempts;
+        GreedyResult r = greedyPlan(g, budget, copies, rule, noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule));
+        if (!r.plan) {
+            if (!best.plan && best.failure.empty()) best.failure = r.failure;
+            continue;
+        }
+        int64_t cost = evaluate(g, materialize(g, *r.plan)).cost;
+        if (cost < bestCost) {
+            bestCost = cost;
+            best = std::move(r);
+        }
+    }
+    return best;
+}
+
+}  // namespace moccasin

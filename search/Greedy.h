@@ -1,0 +1,35 @@
+// Greedy warm start: walks the stages of the retention-interval model and, whenever memory at an
+// event would exceed the budget, stops retaining live outputs (victims) and recomputes them just
+// before their next use. Victims are chosen by a DTR-like score: the cost of recomputing them
+// (including inputs that are no longer live and would have to be recomputed too), divided by
+// size times the number of stages until they are needed again. The result is a StagedPlan with at
+// most C copies per node, so it can seed the exact search.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "model/Graph.h"
+#include "model/Schedule.h"
+
+namespace moccasin {
+
+enum class VictimRule {
+    Dtr,          // cost / (size * stages to next use): the default
+    LargestSize,  // biggest output first
+    CostPerByte,  // cost / size
+};
+
+struct GreedyResult {
+    std::optional<StagedPlan> plan;  // empty when the budget could not be met
+    std::string failure;             // why, when plan is empty
+    int64_t evictions = 0;
+};
+
+GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule rule = VictimRule::Dtr,
+                        uint64_t noiseSeed = 0);
+
+// Runs every victim rule and keeps the cheapest plan that meets the budget.
+GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies);
+
+}  // namespace moccasin

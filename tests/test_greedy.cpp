@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "model/Budget.h"
+#include "model/Generator.h"
+#include "model/GraphJson.h"
+#include "model/Peak.h"
+#include "model/Validator.h"
+#include "search/Greedy.h"
+#include "tests/support/BruteForce.h"
+#include "tests/support/RandomGraphs.h"
+#include "tests/support/SharedGraphs.h"
+
+using namespace moccasin;
+using moccasin::testing::makeGraph;
+
+namespace {
+// Runs the greedy and, when it returns a plan, checks it against the independent validator and
+// the model's rules (stages after the node's own, at most C copies). Returns whether it succeeded.
+bool greedyValid(const Graph& g, int64_t budget, int copies) {
+    GreedyResult r = bestGreedyPlan(g, budget, copies);
+    if (!r.plan) {
+        CHECK_FALSE(r.failure.empty());
+        return false;
+    }
+    for (int k = 0; k < g.numNodes(); ++k) {
+        CHECK(static_cast<int>(r.plan->recomputeStages[k].size()) <= copies - 1);
+        for (int s : r.plan->recomputeStages[k]) CHECK(s > k);
+    }
+    Schedule s = materialize(g, *r.plan);
+    ValidationResult v = validateSchedule(g, s.computations, budget, copies);
+    CHECK_MESSAGE(v.ok, v.violation);
+    CHECK(v.peak <= budget);
+    return v.ok;
+}
+}  // namespace
+
+TEST_CASE("greedy: at or above the reference peak nothing is recomputed") {
+    for (uint64_t seed = 0; seed < 50; ++seed) {
+        Graph g = testing::randomDag({.nodes = 12}, seed);
+        GreedyResult r = greedyPlan(g, referencePeak(g), 2);
+        REQUIRE(r.plan);
+        CHECK(r.plan->numRecomputations() == 0);
+        CHECK(r.evictions == 0);
+    }
+}
+
+TEST_CASE("greedy: drops a long-lived output and recomputes it just before its next use") {
+    // 0 feeds 1 and 3; 1 and 2 are large. Peak 14 at stage 2; budget 12 forces dropping 0.
+    Graph g = makeGraph({1, 1, 1, 1}, {5, 7, 9, 1}, {{0, 3}, {0, 1}});
+    GreedyResult r = greedyPlan(g, 12, 2);
+    REQUIRE(r.plan);
+    CHECK(r.plan->recomputeStages[0] == std::vector<int>{3});
+    CHECK(greedyValid(g, 12, 2));
+    // With one copy per node nothing can be recomputed: the greedy says it cannot.
+    GreedyResult one = greedyPlan(g, 12, 1);
+    CHECK_FALSE(one.plan);
+    CHECK(one.failure.find("exceeds the budget 12") != std::string::npos);
+}
+
+TEST_CASE("greedy: recomputing an output also brings back its dropped inputs") {
+    // Chain 0 -> 1 -> 2 and 1 -> 5; 3 and 4 are big sinks that force 1 (and then 0) out.
+    Graph g = makeGraph({1, 1, 1, 1, 1, 1}, {2, 3, 1, 6, 6, 1}, {{0, 1}, {1, 2}, {1, 5}});
+    int64_t budget = budgetLowerLimit(g) + 1;  // 7: cannot keep 1 while 3 or 4 is made
+    CHECK(greedyValid(g, budget, 2));
+}
+
+TEST_CASE("greedy: on tiny DAGs it never beats the exhaustive optimum and usually finds a schedule") {
+    std::mt19937_64 rng(7);
+    int feasible = 0, met = 0, optimal = 0;
+    for (uint64_t seed = 0; seed < 400; ++seed) {
+        int n = 4 + static_cast<int>(rng() % 4);
+        Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.2 + 0.4 * static_cast<double>(rng() % 100) / 100}, seed);
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int copies = 1 + static_cast<int>(rng() % 3);
+        CAPTURE(seed);
+        auto exact = testing::bruteForce(g, budget, copies);
+        bool ok = greedyValid(g, budget, copies);
+        if (!exact.optimum) {
+            CHECK_FALSE(ok);  // the greedy cannot find what does not exist
+            continue;
+        }
+        ++feasible;
+        if (!ok) continue;
+        ++met;
+        int64_t cost = evaluate(g, materialize(g, *bestGreedyPlan(g, budget, copies).plan)).cost;
+        CHECK(cost >= *exact.optimum);
+        optimal += cost == *exact.optimum ? 1 : 0;
+    }
+    MESSAGE("greedy met " << met << " of " << feasible << " feasible tiny instances, " << optimal << " optimally");
+    CHECK(met * 100 >= feasible * 95);
+}
+
+TEST_CASE("greedy: 500 generated layered graphs of 5 to 200 nodes") {
+    // Budgets anywhere between the lower limit and the peak: some are infeasible, and the greedy
+    // may miss feasible ones near the limit; what it returns must always validate. From 0.8 of
+    // the peak up it is expected to succeed.
+    std::mt19937_64 rng(11);
+    int successes = 0, easy = 0, easyMet = 0;
+    for (uint64_t seed = 0; seed < 500; ++seed) {
+        LayeredGraphParams p;
+        p.nodes = 5 + static_cast<int>(rng() % 196);
+        p.seed = seed;
+        Graph g = parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        CAPTURE(seed);
+        CAPTURE(p.nodes);
+        bool ok = greedyValid(g, budget, 2);
+        successes += ok ? 1 : 0;
+        if (budget * 10 >= hi * 8) {
+            ++easy;
+            easyMet += ok ? 1 : 0;
+        }
+    }
+    MESSAGE("greedy met the budget on " << successes << " of 500 generated graphs, " << easyMet << " of " << easy
+                                        << " with budgets of at least 0.8 of the peak");
+    CHECK(easyMet * 100 >= easy * 85);
+}
+
+TEST_CASE("greedy: every benchmark graph at 0.9, 0.8 and 0.7 of its peak") {
+    // 0.9 and 0.8 must be met; at 0.7 the greedy does not yet reach every graph (the rl_* ones),
+    // but whatever it returns validates.
+    auto files = testing::sharedGraphFiles();
+    if (files.empty()) MESSAGE("../shared/graphs not found: skipped");
+    for (const auto& f : files) {
+        Graph g = loadGraphFile(f);
+        for (const char* fraction : {"0.9", "0.8", "0.7"}) {
+            int64_t budget = Budget::parse(fraction).resolve(referencePeak(g));
+            if (budget < budgetLowerLimit(g)) continue;
+            CAPTURE(f);
+            CAPTURE(fraction);
+            bool ok = greedyValid(g, budget, 2);
+            if (std::string(fraction) != "0.7") CHECK(ok);
+            else if (!ok) MESSAGE("greedy misses 0.7 on " << f);
+        }
+    }
+}
