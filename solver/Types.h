@@ -20,8 +20,8 @@ inline constexpr int64_t kMinValue = -kMaxValue;
 enum class Priority : uint8_t { Cheap = 0, Linear = 1, Global = 2, Strong = 3 };
 inline constexpr int kNumPriorities = 4;
 
-// The domain of an integer variable: every value of [lb, ub] (no holes). lb <= ub except
-// transiently never: a change that would empty the domain is refused and recorded as a failure.
+// The domain of an integer variable: every value of [lb, ub] (no holes). Always lb <= ub: a
+// change that would empty the domain is refused and recorded as a failure instead.
 struct Bounds {
     int64_t lb;
     int64_t ub;

@@ -313,8 +313,9 @@ TEST_CASE("graph json rejects: a long cycle is shortened and found without recur
     const int n = 20000;
     std::string nodes, links;
     for (int i = 0; i < n; ++i) {
-        nodes += (i ? "," : "") + node(std::to_string(i));
-        links += (i ? "," : "") + arc(std::to_string(i), std::to_string((i + 1) % n));
+        if (i) nodes += ',', links += ',';
+        nodes += node(std::to_string(i));
+        links += arc(std::to_string(i), std::to_string((i + 1) % n));
     }
     checkRejected(doc(nodes, links), {"cycle 0 -> 1 -> 2", "(20000 nodes)"});
 }
@@ -370,28 +371,25 @@ TEST_CASE("graph json: loadGraphFile reads a file and names the graph after it")
     CHECK(g.name() == path.stem().string());
 }
 
-TEST_CASE("graph json: a large graph loads quickly") {
-    // A graph with ids listed backwards and edges to the next two nodes: exercises the id sort,
-    // Kahn's pass and the Graph build at size. An optimised build loads 10^5 nodes in about
-    // 0.3 s; unoptimised nlohmann parsing alone is ten times slower, so Debug tests a smaller one.
-#ifdef NDEBUG
-    const int n = 100000;
-    const double limit = 2.0;
-#else
+TEST_CASE("graph json: a large graph with ids listed backwards loads") {
+    // Exercises the id sort, Kahn's pass and the Graph build at size (timings live in bench/).
     const int n = 20000;
-    const double limit = 10.0;
-#endif
     std::string nodes, links;
-    for (int i = n - 1; i >= 0; --i) nodes += (i < n - 1 ? "," : "") + node(std::to_string(i), "3", "5");
-    for (int i = 0; i + 2 < n; ++i) links += (i ? "," : "") + arc(std::to_string(i), std::to_string(i + 1)) + "," + arc(std::to_string(i), std::to_string(i + 2));
-    const auto started = std::chrono::steady_clock::now();
+    for (int i = n - 1; i >= 0; --i) {
+        if (i < n - 1) nodes += ',';
+        nodes += node(std::to_string(i), "3", "5");
+    }
+    for (int i = 0; i + 2 < n; ++i) {
+        if (i) links += ',';
+        links += arc(std::to_string(i), std::to_string(i + 1));
+        links += ',';
+        links += arc(std::to_string(i), std::to_string(i + 2));
+    }
     Graph g = parseGraphJson(doc(nodes, links), kFile);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     CHECK(g.numNodes() == n);
     CHECK(g.numEdges() == 2 * (n - 2));
     CHECK(g.id(n - 1) == NodeId::fromInteger(n - 1));
-    MESSAGE(n << " nodes loaded in " << seconds << " s");
-    CHECK(seconds < limit);
+    CHECK(g.id(0) == NodeId::fromInteger(0));
 }
 
 // --- the benchmark graphs, when present ---

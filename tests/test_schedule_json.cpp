@@ -269,7 +269,7 @@ TEST_CASE("schedule json: replay peak equals validator peak on random materializ
         std::vector<int64_t> cost, size;
         std::vector<std::pair<int, int>> edges;
         for (int k = 0; k < n; ++k) {
-            ids.push_back(k % 2 ? NodeId::fromString("n" + std::to_string(k)) : NodeId::fromInteger(k));
+            ids.push_back(k % 2 ? NodeId::fromString(std::string("n").append(std::to_string(k))) : NodeId::fromInteger(k));
             cost.push_back(std::uniform_int_distribution<int64_t>(0, 9)(rng));
             size.push_back(std::uniform_int_distribution<int64_t>(0, 1'000'000'000'000LL)(rng));
             for (int u = 0; u < k; ++u)

@@ -81,7 +81,7 @@ TEST_CASE("Solver queue: a Cheap propagator enqueued after a Strong one runs fir
     const VarId x = e.addVar(0, 10);
     const VarId y = e.addVar(0, 10);
     std::vector<std::string> log;
-    // Strong is the first watcher of x, so it is enqueued first; Cheap still runs first.
+    // Added, hence enqueued, in the order Strong, Global, Cheap; Cheap still runs first.
     e.addPropagator(std::make_unique<Logger>("strong", Priority::Strong, log, std::vector<VarId>{x}));
     e.addPropagator(std::make_unique<Logger>("global", Priority::Global, log, std::vector<VarId>{x}));
     e.addPropagator(std::make_unique<Logger>("cheap", Priority::Cheap, log, std::vector<VarId>{x}));
@@ -103,7 +103,7 @@ TEST_CASE("Solver queue: a Cheap propagator enqueued after a Strong one runs fir
     CHECK(f.lb(a) == 1);
     CHECK(f.lb(b) == 2);
 
-    // A decision wakes all watchers; the same order holds below the root.
+    // Below the root: the decision wakes Strong first (first watcher of x), Cheap still runs first.
     log.clear();
     e.pushLevel();
     CHECK(e.setLb(y, 1));  // nobody watches y

@@ -1,0 +1,82 @@
+// A copy of a node's output seen as a task on the staged timeline of the retention-interval
+// model: an optional presence, a start given by a stage variable (the copy of node k starts at
+// event eventOf(stage, k), a strictly increasing map, so a bounds-only stage domain represents
+// the start domain exactly), an end event variable and a memory demand.
+//
+// Optional semantics: nothing constrains an absent task. A bound inferred for a task that is
+// not known to be present holds only "if present": when it would empty the domain, the task is
+// made absent instead of failing. The set* helpers below implement exactly that.
+#pragma once
+#include <cstdint>
+
+#include "model/Timeline.h"
+#include "solver/Engine.h"
+
+namespace moccasin {
+
+struct StageTask {
+    solver::VarId presence = -1;
+    solver::VarId stage = -1;
+    solver::VarId end = -1;
+    int slot = 0;        // the node's index in the reference order
+    int64_t demand = 0;  // the node's output size
+};
+
+namespace stagetask {
+
+using solver::Engine;
+using solver::Propagator;
+
+// Smallest stage s >= slot whose event for `slot` is >= t.
+inline int64_t firstStageAtOrAfter(int64_t t, int slot) {
+    int64_t x = t - slot;  // need stageFirstEvent(s) >= x
+    if (x <= 0) return slot;
+    int64_t s = stageOfEvent(x);
+    if (stageFirstEvent(s) < x) ++s;
+    return s < slot ? slot : s;
+}
+// Largest stage s whose event for `slot` is <= t, or slot - 1 if there is none (s >= slot).
+inline int64_t lastStageAtOrBefore(int64_t t, int slot) {
+    int64_t x = t - slot;  // need stageFirstEvent(s) <= x
+    if (x < 0) return slot - 1;
+    int64_t s = stageOfEvent(x);
+    return s < slot ? slot - 1 : s;
+}
+
+inline bool isPresent(const Engine& e, const StageTask& t) { return e.isTrue(t.presence); }
+inline bool isAbsent(const Engine& e, const StageTask& t) { return e.isFalse(t.presence); }
+inline int64_t startMin(const Engine& e, const StageTask& t) { return eventOf(e.lb(t.stage), t.slot); }
+inline int64_t startMax(const Engine& e, const StageTask& t) { return eventOf(e.ub(t.stage), t.slot); }
+inline int64_t endMin(const Engine& e, const StageTask& t) { return e.lb(t.end); }
+inline int64_t endMax(const Engine& e, const StageTask& t) { return e.ub(t.end); }
+
+// "If present" bound changes. Absent tasks are left alone; a change that would empty the domain
+// fails a present task and makes an undecided one absent.
+inline bool setLbIfPresent(Engine& e, const StageTask& t, solver::VarId x, int64_t v, Propagator* by,
+                           int code = 0) {
+    if (e.isFalse(t.presence) || v <= e.lb(x)) return true;
+    if (v > e.ub(x)) return e.isTrue(t.presence) ? e.setLb(x, v, by, code) : e.setUb(t.presence, 0, by, code);
+    return e.setLb(x, v, by, code);
+}
+inline bool setUbIfPresent(Engine& e, const StageTask& t, solver::VarId x, int64_t v, Propagator* by,
+                           int code = 0) {
+    if (e.isFalse(t.presence) || v >= e.ub(x)) return true;
+    if (v < e.lb(x)) return e.isTrue(t.presence) ? e.setUb(x, v, by, code) : e.setUb(t.presence, 0, by, code);
+    return e.setUb(x, v, by, code);
+}
+// Start bounds are set through the stage: start >= t means stage >= firstStageAtOrAfter(t).
+inline bool setStartMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+    return setLbIfPresent(e, t, t.stage, firstStageAtOrAfter(v, t.slot), by, code);
+}
+inline bool setStartMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+    return setUbIfPresent(e, t, t.stage, lastStageAtOrBefore(v, t.slot), by, code);
+}
+inline bool setEndMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+    return setLbIfPresent(e, t, t.end, v, by, code);
+}
+inline bool setEndMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+    return setUbIfPresent(e, t, t.end, v, by, code);
+}
+
+}  // namespace stagetask
+}  // namespace moccasin
