@@ -23,11 +23,18 @@ const char* kSolveHelp =
     "usage: moccasin solve GRAPH --budget B [options]\n"
     "  --budget B        a fraction of the reference peak (0.8, 80%) or an amount (123456789, 900MB, 12GiB)\n"
     "  --copies C        at most C computations per node (default 2)\n"
-    "  --strategy S      none | greedy (default greedy)\n"
+    "  --strategy S      none | greedy | exact (default greedy)\n"
     "  --time-limit S    stop after S seconds and write the best schedule found\n"
     "  --threads T       worker threads (default: all cores)\n"
     "  --seed N          random seed (default 0)\n"
     "  -o FILE           write the schedule JSON to FILE instead of stdout\n"
+    "exact search switches (for ablations):\n"
+    "  --no-ttef                  no timetable-edge-finding\n"
+    "  --ttef-max-free N          TTEF works only when at most N tasks are free (default 200)\n"
+    "  --no-timetable-filtering   the cumulative only detects overloads\n"
+    "  --no-bound                 no stage-cut lower bound on the objective\n"
+    "  --no-restarts              one depth-first run, no restarts\n"
+    "  --fail-limit N             stop after N failures\n"
     "  -q                no summary on stderr\n"
     "exit codes: 0 schedule written, 2 usage error, 3 bad input file, 4 proven infeasible,\n"
     "            5 no schedule found within the limits, 1 internal error\n";
@@ -51,8 +58,10 @@ void writeJson(const nlohmann::json& j, const std::optional<std::string>& path) 
 }  // namespace
 
 int cmdSolve(const std::vector<std::string>& argv) {
-    Args args(argv, {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o"},
-              {"--help", "-h", "-q"});
+    Args args(argv,
+              {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
+               "--fail-limit"},
+              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -73,6 +82,13 @@ int cmdSolve(const std::vector<std::string>& argv) {
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
     opt.seed = static_cast<uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
+    opt.exact.model.ttef = !args.flag("--no-ttef");
+    opt.exact.model.ttefMaxFreeTasks = static_cast<int>(args.integer("--ttef-max-free", 200, 0, 1 << 30));
+    opt.exact.model.timetableFiltering = !args.flag("--no-timetable-filtering");
+    opt.exact.model.recomputeBound = !args.flag("--no-bound");
+    opt.exact.restarts = !args.flag("--no-restarts");
+    opt.exact.failLimit = static_cast<uint64_t>(
+        args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     const bool quiet = args.flag("-q");
     const auto outPath = args.value("-o");
 

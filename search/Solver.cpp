@@ -17,7 +17,7 @@ const char* statusName(SolveStatus s) {
     return "unknown";
 }
 
-const char* strategyNames() { return "none, greedy"; }
+const char* strategyNames() { return "none, greedy, exact"; }
 
 namespace {
 // Every node is computed at least once, so the baseline cost bounds every schedule from below;
@@ -61,6 +61,31 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
         }
         out.plan = std::move(r.plan);
         finishFeasible(g, out);
+        return out;
+    }
+    if (options.strategy == "exact") {
+        GreedyResult warm = bestGreedyPlan(g, options.budget, options.copies);
+        ExactOptions exact = options.exact;
+        exact.timeLimitSeconds = options.timeLimitSeconds;
+        exact.seed = options.seed;
+        ExactResult r = solveExact(g, options.budget, options.copies, exact, warm.plan);
+        out.statistics = r.statistics;
+        out.statistics["greedy_found"] = warm.plan.has_value();
+        out.statistics["seconds_to_first"] = r.secondsToFirst;
+        out.statistics["seconds_to_best"] = r.secondsToBest;
+        out.lowerBound = r.lowerBound;
+        if (r.provedInfeasible) {
+            out.status = SolveStatus::Infeasible;
+            out.message = "the search proved that no schedule meets the budget";
+            return out;
+        }
+        if (!r.best) {
+            out.message = "no schedule found within the limits";
+            return out;
+        }
+        out.plan = std::move(r.best);
+        out.status = r.provedOptimal ? SolveStatus::Optimal : SolveStatus::Feasible;
+        if (!r.provedOptimal && r.lowerBound >= r.bestCost) out.status = SolveStatus::Optimal;
         return out;
     }
     throw std::invalid_argument("unknown strategy '" + options.strategy + "' (expected " + strategyNames() + ")");

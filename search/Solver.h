@@ -1,5 +1,6 @@
 // The solver's front door: a graph, a budget and options in; a staged plan, a status and a
-// lower bound out. Strategies: "none" (the no-recompute schedule), "greedy" (search/Greedy.h).
+// lower bound out. Strategies: "none" (the no-recompute schedule), "greedy" (search/Greedy.h),
+// "exact" (search/ExactSearch.h, warm-started by the greedy).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "model/Graph.h"
 #include "model/Schedule.h"
+#include "search/ExactSearch.h"
 
 namespace moccasin {
 
@@ -22,6 +24,7 @@ struct SolveOptions {
     std::optional<double> timeLimitSeconds;
     int threads = 1;
     uint64_t seed = 0;
+    ExactOptions exact;  // for the "exact" strategy (time limit and seed are copied in)
 };
 
 struct SolveOutcome {

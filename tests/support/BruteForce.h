@@ -52,7 +52,9 @@ inline std::optional<int64_t> bruteForceCost(const Graph& g, const std::vector<s
     return cost;
 }
 
-inline BruteForceResult bruteForce(const Graph& g, int64_t budget, int copiesLimit) {
+// `accept` (optional) restricts the enumeration to plans it returns true for.
+inline BruteForceResult bruteForce(const Graph& g, int64_t budget, int copiesLimit,
+                                   const std::function<bool(const std::vector<std::vector<int>>&)>& accept = {}) {
     const int n = g.numNodes();
     BruteForceResult result;
     std::vector<std::vector<int>> stages(n);
@@ -69,6 +71,7 @@ inline BruteForceResult bruteForce(const Graph& g, int64_t budget, int copiesLim
     };
     chooseNode = [&](int k) {
         if (k == n) {
+            if (accept && !accept(stages)) return;
             if (auto cost = bruteForceCost(g, stages, budget)) {
                 ++result.feasiblePlans;
                 if (!result.optimum || *cost < *result.optimum) {

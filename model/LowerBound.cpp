@@ -1,0 +1,161 @@
+#include "model/LowerBound.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace moccasin {
+
+StageCutBound::StageCutBound(const Graph& g, int64_t budget) : g_(g) {
+    const int n = g.numNodes();
+    // live[s] = sum of m_u over u < s whose last consumer is after s (in D_s or inputs of s).
+    std::vector<int64_t> delta(n + 1, 0);
+    for (int u = 0; u < n; ++u) {
+        int last = g.lastConsumer(u);
+        if (last > u + 1) {
+            delta[u + 1] += g.size(u);
+            delta[last] -= g.size(u);  // live at stages u+1 .. last-1 (strictly between)
+        }
+    }
+    excess_.assign(n, 0);
+    int64_t between = 0;
+    for (int s = 0; s < n; ++s) {
+        between += delta[s];
+        // Inputs of s whose last consumer is after s are already in `between`; add the others.
+        int64_t need = g.size(s) + between;
+        for (int p : g.preds(s))
+            if (g.lastConsumer(p) == s) need += g.size(p);
+        excess_[s] = std::max<int64_t>(0, need - budget);
+    }
+    // Gaps: open stage ranges between consecutive consumers (u itself first).
+    gapStart_.assign(n + 1, 0);
+    for (int u = 0; u < n; ++u) {
+        int prev = u;
+        gapStart_[u] = static_cast<int>(gaps_.size());
+        for (int c : g.succs(u)) {
+            if (c > prev + 1) gaps_.emplace_back(prev + 1, c - 1);
+            prev = c;
+        }
+    }
+    gapStart_[n] = static_cast<int>(gaps_.size());
+    for (int s = 0; s < n; ++s)
+        if (excess_[s] > 0) positive_.push_back(s);
+    for (const auto& [a, b] : gaps_) {
+        gapFirstPositive_.push_back(static_cast<int>(std::lower_bound(positive_.begin(), positive_.end(), a) - positive_.begin()));
+        gapEndPositive_.push_back(static_cast<int>(std::upper_bound(positive_.begin(), positive_.end(), b) - positive_.begin()));
+    }
+    lambda_.assign(n, 0.0L);
+}
+
+bool StageCutBound::provesInfeasible(const std::vector<int>& maxDrops) const {
+    const int n = g_.numNodes();
+    // droppable[s] = sum of m_u over nodes with a drop left and a gap containing s.
+    std::vector<int64_t> delta(n + 1, 0);
+    for (int u = 0; u < n; ++u) {
+        if (maxDrops[u] <= 0) continue;
+        for (int i = gapStart_[u]; i < gapStart_[u + 1]; ++i) {
+            delta[gaps_[i].first] += g_.size(u);
+            delta[gaps_[i].second + 1] -= g_.size(u);
+        }
+    }
+    int64_t droppable = 0;
+    for (int s = 0; s < n; ++s) {
+        droppable += delta[s];
+        if (excess_[s] > droppable) return true;
+    }
+    return false;
+}
+
+// A dropped output frees at most what the stage needs: coefficients min(m_u, excess_s) keep the
+// cover rows valid for integer drops and make the relaxation much tighter (knapsack-cover
+// strengthening). Only stages with a positive excess carry a multiplier.
+long double StageCutBound::evaluate(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
+                                    std::vector<long double>* subgradient) {
+    const int n = g_.numNodes();
+    long double value = 0;
+    for (int s : positive_) value += lambda_[s] * static_cast<long double>(excess_[s]);
+    if (subgradient) subgradient->assign(n, 0.0L);
+    std::vector<std::pair<long double, int>> gains;  // (sum over the gap of lambda_s * a_us, gap index)
+    for (int u = 0; u < n; ++u) {
+        int k0 = paidDrops[u], k1 = freeDrops[u];
+        if (k0 + k1 <= 0 || gapStart_[u] == gapStart_[u + 1]) continue;
+        gains.clear();
+        const int64_t m = g_.size(u);
+        for (int i = gapStart_[u]; i < gapStart_[u + 1]; ++i) {
+            long double gain = 0;
+            for (int j = gapFirstPositive_[i]; j < gapEndPositive_[i]; ++j) {
+                int st = positive_[j];
+                gain += lambda_[st] * static_cast<long double>(std::min(m, excess_[st]));
+            }
+            if (gain > 0) gains.emplace_back(gain, i);
+        }
+        std::sort(gains.begin(), gains.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        int taken = 0;
+        const long double d = static_cast<long double>(g_.cost(u));
+        for (const auto& [gain, gi] : gains) {
+            bool paid = taken < k0;
+            if (!paid && (taken >= k0 + k1 || gain <= d)) break;
+            value -= paid ? gain : gain - d;
+            ++taken;
+            if (subgradient)
+                for (int j = gapFirstPositive_[gi]; j < gapEndPositive_[gi]; ++j) {
+                    int st = positive_[j];
+                    (*subgradient)[st] += static_cast<long double>(std::min(m, excess_[st]));
+                }
+        }
+    }
+    if (subgradient)  // g_s = excess_s - covered_s
+        for (int s = 0; s < n; ++s) (*subgradient)[s] = static_cast<long double>(excess_[s]) - (*subgradient)[s];
+    return value;
+}
+
+namespace {
+// Costs are integers, so any cost >= L also is >= ceil(L). Floating-point sums may overshoot
+// the exact L slightly: take the ceiling of L minus a margin.
+int64_t safeCeil(long double v) {
+    if (v <= 0) return 0;
+    long double margin = std::max<long double>(1e-6L, std::fabs(v) * 1e-12L);
+    long double f = std::ceil(v - margin);
+    if (f >= static_cast<long double>(std::numeric_limits<int64_t>::max())) return std::numeric_limits<int64_t>::max();
+    return f < 0 ? 0 : static_cast<int64_t>(f);
+}
+}  // namespace
+
+int64_t StageCutBound::value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops) {
+    return safeCeil(evaluate(paidDrops, freeDrops, nullptr));
+}
+
+int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops, int iterations,
+                               int64_t target) {
+    std::vector<long double> sub;
+    long double best = evaluate(paidDrops, freeDrops, nullptr);
+    std::vector<long double> bestLambda = lambda_;
+    long double theta = 1.0L;
+    for (int it = 0; it < iterations; ++it) {
+        long double v = evaluate(paidDrops, freeDrops, &sub);
+        if (v > best) {
+            best = v;
+            bestLambda = lambda_;
+        } else {
+            theta *= 0.8L;
+        }
+        long double norm = 0;
+        for (int s : positive_)
+            if (lambda_[s] > 0 || sub[s] > 0) norm += sub[s] * sub[s];
+        if (norm <= 0) break;  // the relaxation's solution covers everything: the bound is tight
+        long double gap = std::max<long double>(static_cast<long double>(target) - v, 1.0L);
+        long double step = theta * gap / norm;
+        for (int s : positive_) lambda_[s] = std::max<long double>(0, lambda_[s] + step * sub[s]);
+    }
+    lambda_ = bestLambda;
+    return safeCeil(best);
+}
+
+int64_t rootLowerBound(const Graph& g, int64_t budget, int copies, int iterations, int64_t target) {
+    StageCutBound bound(g, budget);
+    std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
+    int64_t extra = bound.improve(paid, free, iterations, target - g.baselineCost());
+    return g.baselineCost() + extra;
+}
+
+}  // namespace moccasin

@@ -1,0 +1,61 @@
+// Lower bounds on the cost of any schedule of the retention-interval model with at most C copies.
+//
+// Stage-cut relaxation. At the first computation of node s, memory holds at least s's output,
+// its inputs, and every earlier output u that a later stage still reads (u in D_s) unless u is
+// "dropped" there. So the outputs dropped at s must free excess_s = m_s + sum m_inputs(s) +
+// sum_{u in D_s} m_u - B. A node with k extra copies is out of memory at most over k
+// contiguous ranges, each inside one gap between consecutive consumers, and each drop costs a
+// recomputation d_u. Relaxing: choose for each node up to k whole consumer gaps; pay d_u each;
+// cover every stage's excess. Its Lagrangian dual (multipliers lambda_s >= 0 on the cover rows)
+//   L(lambda) = sum_s lambda_s excess_s + sum_u (best choice of gaps of sum_{g} (c_ug - m_u Lambda_g))
+// with Lambda_g = sum_{s in g} lambda_s min(m_u, excess_s), is a lower bound for every lambda >= 0, computed in
+// O(n + sum over gaps of the positive-excess stages they span) per evaluation; subgradient
+// steps raise it.
+//
+// Drops already paid for (present extra copies) cost 0 here; the caller adds their cost.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "model/Graph.h"
+
+namespace moccasin {
+
+class StageCutBound {
+public:
+    StageCutBound(const Graph& g, int64_t budget);
+
+    // True when some stage's excess cannot be covered even if every node that may drop does:
+    // no schedule exists. `maxDrops[u]` = extra copies u may still have.
+    bool provesInfeasible(const std::vector<int>& maxDrops) const;
+
+    // Best bound on the cost of the recomputations still to be paid for, when node u has
+    // paidDrops[u] extra copies already counted by the caller and may add up to freeDrops[u]
+    // more (each costing d_u). Runs `iterations` subgradient steps from the current
+    // multipliers (kept between calls, so later calls warm-start). `target` is a cost the
+    // caller hopes to prove unreachable (e.g. incumbent - 1), used for the step size.
+    int64_t improve(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops, int iterations,
+                    int64_t target);
+
+    // The stage's excess, for tests and diagnostics (0 if none).
+    int64_t excess(int s) const { return excess_[s]; }
+    // Lagrangian value at the current multipliers, rounded to a valid integer bound.
+    int64_t value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops);
+
+private:
+    long double evaluate(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
+                         std::vector<long double>* subgradient);
+
+    const Graph& g_;
+    std::vector<int64_t> excess_;           // per stage, max(0, ...)
+    std::vector<int> gapStart_;             // CSR over nodes: gaps as (first stage, last stage)
+    std::vector<std::pair<int, int>> gaps_;
+    std::vector<int> positive_;                         // stages with a positive excess, ascending
+    std::vector<int> gapFirstPositive_, gapEndPositive_;  // per gap: its range in positive_
+    std::vector<long double> lambda_;                   // multipliers, nonzero only on positive_
+};
+
+// Root bound: baseline cost + the stage-cut bound with C-1 free drops per node.
+int64_t rootLowerBound(const Graph& g, int64_t budget, int copies, int iterations, int64_t target);
+
+}  // namespace moccasin

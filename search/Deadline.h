@@ -1,0 +1,29 @@
+// Wall-clock and stop-flag limits for a search, polled cheaply.
+#pragma once
+#include <chrono>
+#include <optional>
+
+#include "search/StopFlag.h"
+
+namespace moccasin {
+
+class Deadline {
+public:
+    explicit Deadline(std::optional<double> seconds) : start_(std::chrono::steady_clock::now()) {
+        if (seconds) end_ = start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(*seconds));
+    }
+    bool expired() const {
+        if (stopRequested().load(std::memory_order_relaxed)) return true;
+        return end_ && std::chrono::steady_clock::now() >= *end_;
+    }
+    double elapsed() const {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    std::chrono::steady_clock::time_point start_;
+    std::optional<std::chrono::steady_clock::time_point> end_;
+};
+
+}  // namespace moccasin

@@ -1,0 +1,49 @@
+// Exact search: depth-first branch and bound over the constraint model (search/RematModel.h),
+// with peak-driven branching, Luby restarts, a warm start, time/failure limits and an
+// optimality proof when the tree is exhausted.
+//
+// Branching. At every node the "default completion" of the current domains (undecided extra
+// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
+// If it fits the budget it is tried as a solution. Otherwise the earliest overloaded computation
+// t is resolved: among outputs the completion keeps in memory at t without reading them there,
+// the one with the best size / cost is either dropped before t (its copy's end <= t) or kept
+// (end > t). When no such choice exists, the first unfixed presence (absent first), stage
+// (latest first) or end (smallest first) is branched on. Every branching splits one domain in
+// two, so the search is complete.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Graph.h"
+#include "model/Schedule.h"
+#include "search/RematModel.h"
+
+namespace moccasin {
+
+struct ExactOptions {
+    std::optional<double> timeLimitSeconds;
+    uint64_t failLimit = UINT64_MAX;  // total failures over all restarts
+    bool restarts = true;             // Luby restarts with randomized tie-breaking
+    uint64_t restartBase = 256;       // failures in the first restart run
+    uint64_t seed = 0;
+    ModelOptions model;
+};
+
+struct ExactResult {
+    bool provedOptimal = false;     // tree exhausted with a solution
+    bool provedInfeasible = false;  // tree exhausted without one
+    std::optional<StagedPlan> best;
+    int64_t bestCost = 0;
+    int64_t lowerBound = 0;         // proven lower bound on the optimum
+    double secondsToFirst = -1, secondsToBest = -1, seconds = 0;
+    uint64_t nodes = 0, failures = 0, solutions = 0, restarts = 0;
+    nlohmann::json statistics;      // search counters and per-propagator statistics
+};
+
+ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
+                       const std::optional<StagedPlan>& warmStart);
+
+}  // namespace moccasin

@@ -1,0 +1,85 @@
+#include "search/RematModel.h"
+
+#include "model/Timeline.h"
+#include "propagators/ObjectiveSum.h"
+#include "propagators/RecomputeBound.h"
+
+namespace moccasin {
+
+using solver::VarId;
+
+RematModel::RematModel(const Graph& g, int64_t budget, int copies, const ModelOptions& options)
+    : g_(g), budget_(budget), copies_(copies), engine_(std::make_unique<solver::Engine>()) {
+    solver::Engine& e = *engine_;
+    const int n = g.numNodes();
+    const int64_t horizon = numEvents(n);  // every end lies in (start, horizon]
+    tasks_.resize(static_cast<size_t>(n) * copies);
+    std::vector<ObjectiveSum::Term> terms;
+    std::vector<std::vector<VarId>> extraPresence(n);
+    for (int k = 0; k < n; ++k) {
+        for (int i = 0; i < copies; ++i) {
+            StageTask& t = tasks_[static_cast<size_t>(k) * copies + i];
+            t.slot = k;
+            t.demand = g.size(k);
+            if (i == 0) {
+                t.presence = e.addVar(1, 1);
+                t.stage = e.addVar(k, k);
+                t.end = e.addVar(eventOf(k, k) + 1, horizon);
+                continue;
+            }
+            bool room = k + 1 < n;  // the last node has no later stage to be recomputed in
+            t.presence = e.addVar(0, room ? 1 : 0);
+            t.stage = room ? e.addVar(k + 1, n - 1) : e.addVar(k, k);
+            t.end = e.addVar(eventOf(room ? k + 1 : k, k) + 1, std::max(horizon, eventOf(k, k) + 1));
+            terms.push_back({t.presence, g.cost(k)});
+            extraPresence[k].push_back(t.presence);
+        }
+    }
+    int64_t maxCost = g.baselineCost();
+    for (const auto& term : terms) maxCost += term.cost;
+    cost_ = e.addVar(g.baselineCost(), maxCost);
+
+    addStructuralConstraints(options);
+    e.addPropagator(std::make_unique<ObjectiveSum>(cost_, g.baselineCost(), std::move(terms)));
+    if (options.recomputeBound)
+        e.addPropagator(std::make_unique<RecomputeBound>(g, budget, cost_, std::move(extraPresence),
+                                                         options.boundIterations));
+}
+
+bool RematModel::allFixed() const {
+    const solver::Engine& e = *engine_;
+    for (const StageTask& t : tasks_) {
+        if (!e.isFixed(t.presence)) return false;
+        if (e.isTrue(t.presence) && (!e.isFixed(t.stage) || !e.isFixed(t.end))) return false;
+    }
+    return true;
+}
+
+StagedPlan RematModel::plan() const {
+    const solver::Engine& e = *engine_;
+    StagedPlan p = StagedPlan::noRecompute(g_.numNodes());
+    for (int k = 0; k < g_.numNodes(); ++k)
+        for (int i = 1; i < copies_; ++i) {
+            const StageTask& t = task(k, i);
+            if (e.isTrue(t.presence)) p.recomputeStages[k].push_back(static_cast<int>(e.value(t.stage)));
+        }
+    return p;
+}
+
+nlohmann::json RematModel::propagatorStats() const {
+    nlohmann::json out = nlohmann::json::object();
+    for (int32_t id = 0; id < engine_->numPropagators(); ++id) {
+        const solver::Propagator& p = engine_->propagator(id);
+        std::string name(p.name());
+        nlohmann::json& entry = out[name];
+        if (entry.is_null()) entry = {{"count", 0}, {"calls", 0}, {"prunings", 0}, {"failures", 0}, {"seconds", 0.0}};
+        entry["count"] = entry["count"].get<uint64_t>() + 1;
+        entry["calls"] = entry["calls"].get<uint64_t>() + p.stats().calls;
+        entry["prunings"] = entry["prunings"].get<uint64_t>() + p.stats().prunings;
+        entry["failures"] = entry["failures"].get<uint64_t>() + p.stats().failures;
+        entry["seconds"] = entry["seconds"].get<double>() + static_cast<double>(p.stats().timeNs) * 1e-9;
+    }
+    return out;
+}
+
+}  // namespace moccasin

@@ -1,0 +1,60 @@
+// The model builder: graph + budget + copy limit -> engine variables and propagators
+// (docs/model.md). Starts are stage variables, so no domain has holes and nothing is indexed by
+// event. One RematModel owns one Engine; search workers each build their own over a shared Graph.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/Graph.h"
+#include "model/Schedule.h"
+#include "propagators/StageTask.h"
+#include "solver/Engine.h"
+
+namespace moccasin {
+
+// Propagator switches, for ablations.
+struct ModelOptions {
+    bool timetableFiltering = true;  // false: the cumulative only checks overloads
+    bool ttef = true;                // timetable-edge-finding on top of the timetable
+    int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
+    bool recomputeBound = true;      // the stage-cut lower bound on the objective
+    int boundIterations = 4;         // subgradient steps per call of that bound
+};
+
+class RematModel {
+public:
+    RematModel(const Graph& g, int64_t budget, int copies, const ModelOptions& options);
+
+    solver::Engine& engine() { return *engine_; }
+    const solver::Engine& engine() const { return *engine_; }
+    const Graph& graph() const { return g_; }
+    int copies() const { return copies_; }
+    int64_t budget() const { return budget_; }
+    const StageTask& task(int node, int copy) const { return tasks_[static_cast<size_t>(node) * copies_ + copy]; }
+    const std::vector<StageTask>& tasks() const { return tasks_; }
+    solver::VarId costVar() const { return cost_; }
+
+    // True when every presence, every present copy's stage and every present copy's end is fixed.
+    bool allFixed() const;
+    // The plan of a state where every presence and every present extra copy's stage is fixed.
+    StagedPlan plan() const;
+
+    // Per-propagator statistics as JSON: {name: {calls, prunings, failures, seconds}}.
+    nlohmann::json propagatorStats() const;
+
+private:
+    // Copy order, cover, last use and the cumulative (docs/model.md constraints 1-4).
+    void addStructuralConstraints(const ModelOptions& options);
+
+    const Graph& g_;
+    int64_t budget_;
+    int copies_;
+    std::unique_ptr<solver::Engine> engine_;
+    std::vector<StageTask> tasks_;
+    solver::VarId cost_ = -1;
+};
+
+}  // namespace moccasin

@@ -1,0 +1,89 @@
+// The exact search against the exhaustive enumeration of staged schedules (tests/support).
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "model/Peak.h"
+#include "model/Validator.h"
+#include "search/ExactSearch.h"
+#include "search/Greedy.h"
+#include "tests/support/BruteForce.h"
+#include "tests/support/RandomGraphs.h"
+
+using namespace moccasin;
+
+namespace {
+struct Tally {
+    int optimal = 0, infeasible = 0;
+};
+
+// Solves one instance and checks it against brute force; returns what was proven.
+void checkInstance(const Graph& g, int64_t budget, int copies, const ExactOptions& opt, bool warm, Tally& tally) {
+    auto exact = testing::bruteForce(g, budget, copies);
+    std::optional<StagedPlan> warmStart;
+    if (warm) warmStart = bestGreedyPlan(g, budget, copies).plan;
+    ExactResult r = solveExact(g, budget, copies, opt, warmStart);
+    REQUIRE((r.provedOptimal || r.provedInfeasible));
+    if (!exact.optimum) {
+        CHECK(r.provedInfeasible);
+        CHECK_FALSE(r.best);
+        ++tally.infeasible;
+        return;
+    }
+    REQUIRE(r.provedOptimal);
+    REQUIRE(r.best);
+    CHECK(r.bestCost == *exact.optimum);
+    CHECK(r.lowerBound == r.bestCost);
+    Schedule s = materialize(g, *r.best);
+    ValidationResult v = validateSchedule(g, s.computations, budget, copies);
+    CHECK_MESSAGE(v.ok, v.violation);
+    CHECK(v.cost == r.bestCost);
+    ++tally.optimal;
+}
+}  // namespace
+
+TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 random graphs, C = 1, 2, 3") {
+    std::mt19937_64 rng(2024);
+    Tally tally;
+    for (uint64_t seed = 0; seed < 500; ++seed) {
+        int copies = 1 + static_cast<int>(seed % 3);
+        int maxNodes = copies == 3 ? 6 : 8;
+        int n = 4 + static_cast<int>(rng() % static_cast<uint64_t>(maxNodes - 3));
+        Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.25 + 0.35 * static_cast<double>(rng() % 100) / 100},
+                                     seed + 1000);
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        ExactOptions opt;
+        opt.seed = seed;
+        opt.restarts = seed % 2 == 0;
+        opt.restartBase = 8;  // small, so restarts really happen on these tiny trees
+        CAPTURE(seed);
+        CAPTURE(n);
+        CAPTURE(copies);
+        CAPTURE(budget);
+        checkInstance(g, budget, copies, opt, seed % 4 != 1, tally);
+    }
+    MESSAGE(tally.optimal << " optima and " << tally.infeasible << " infeasibility proofs match the enumeration");
+    CHECK(tally.optimal > 200);
+    CHECK(tally.infeasible > 20);
+}
+
+TEST_CASE("exact search: ablations change the work, never the optimum") {
+    std::mt19937_64 rng(77);
+    Tally tally;
+    for (uint64_t seed = 0; seed < 60; ++seed) {
+        Graph g = testing::randomDag({.nodes = 6, .edgeProbability = 0.4}, seed + 5000);
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        CAPTURE(seed);
+        for (int variant = 0; variant < 4; ++variant) {
+            ExactOptions opt;
+            opt.model.ttef = variant != 1;
+            opt.model.timetableFiltering = variant != 2;
+            opt.model.recomputeBound = variant != 3;
+            CAPTURE(variant);
+            checkInstance(g, budget, 2, opt, false, tally);
+        }
+    }
+    CHECK(tally.optimal > 0);
+}
