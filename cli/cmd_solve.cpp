@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "cli/Args.h"
 #include "cli/Commands.h"
 #include "model/Budget.h"
@@ -133,6 +135,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
         report.computations = std::move(schedule.computations);
     }
     report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    struct rusage usage {};
+    if (getrusage(RUSAGE_SELF, &usage) == 0) report.statistics["peak_rss_mb"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
     writeJson(scheduleToJson(g, report), outPath);
 
     if (!quiet) {

@@ -29,8 +29,10 @@ LastUse::LastUse(std::vector<StageTask> copies, std::vector<StageTask> consumers
         if (t.slot <= copies_[0].slot) throw std::invalid_argument("LastUse: a consumer must follow its producer");
     }
     const size_t c = copies_.size();
-    ubValue_.resize(c);  // sized once: the trail holds their addresses
-    ubSupport_.resize(c);
+    // Sized once (the trail holds their addresses). Until a copy's first U1 scan its bound is
+    // +infinity from the own term, so the first own-term check rescans it.
+    ubValue_.assign(c, solver::RevInt64(solver::kMaxValue));
+    ubSupport_.assign(c, solver::RevInt32(-1));
     marks_.assign(c, kLb | kUb | kSelf);  // the first call propagates everything
     marksScratch_.assign(c, 0);
     isChanged_.assign(consumers_.size(), 0);
