@@ -6,6 +6,8 @@
 #include <sstream>
 #include <thread>
 
+#include <csignal>
+
 #include <sys/resource.h>
 
 #include "cli/Args.h"
@@ -17,6 +19,7 @@
 #include "model/ScheduleJson.h"
 #include "model/Validator.h"
 #include "search/Solver.h"
+#include "search/StopFlag.h"
 
 namespace moccasin::cli {
 
@@ -40,6 +43,9 @@ const char* kSolveHelp =
     "  -q                no summary on stderr\n"
     "exit codes: 0 schedule written, 2 usage error, 3 bad input file, 4 proven infeasible,\n"
     "            5 no schedule found within the limits, 1 internal error\n";
+
+// SIGINT/SIGTERM ask the search to stop; it then writes its best schedule as usual.
+extern "C" void requestStop(int) { stopRequested().store(true); }
 
 std::string percent(double x) {
     std::ostringstream o;
@@ -94,6 +100,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     const bool quiet = args.flag("-q");
     const auto outPath = args.value("-o");
 
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
     auto started = std::chrono::steady_clock::now();
     const std::string& graphPath = args.positional()[0];
     Graph g = loadGraphFile(graphPath);

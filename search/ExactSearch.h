@@ -43,6 +43,9 @@ struct ExactResult {
     nlohmann::json statistics;      // search counters and per-propagator statistics
 };
 
+// Luby sequence 1 1 2 1 1 2 4 ... (restart lengths).
+uint64_t lubySequence(uint64_t i);
+
 ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
                        const std::optional<StagedPlan>& warmStart);
 

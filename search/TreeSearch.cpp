@@ -1,0 +1,188 @@
+#include "search/TreeSearch.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace moccasin {
+
+using solver::Engine;
+
+bool TreeSearch::boundObjective() {
+    int64_t best = incumbent_.cost();
+    return best == Incumbent::kNone || e_.setUb(model_.costVar(), best - 1);
+}
+
+TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source) {
+    jitter_ = jitter;
+    source_ = source;
+    const int32_t base = e_.level();
+    const uint64_t failuresAtStart = failures_;
+    std::vector<Frame> stack;
+    Outcome outcome = Outcome::Exhausted;
+    e_.pushLevel();
+    Frame first;
+    if (!boundObjective() || !e_.fixpoint()) {
+        ++failures_;
+    } else if (branchOrSolution(first)) {
+        first.level = e_.level();
+        stack.push_back(first);
+    }
+    while (!stack.empty()) {
+        if ((nodes_ & 63) == 0 && deadline.expired()) {
+            outcome = Outcome::Deadline;
+            break;
+        }
+        if (failures_ - failuresAtStart >= failLimit) {
+            outcome = Outcome::FailLimit;
+            break;
+        }
+        Frame& f = stack.back();
+        if (f.next == 2) {
+            stack.pop_back();
+            continue;
+        }
+        e_.popToLevel(f.level);
+        e_.pushLevel();
+        const Decision d = f.alt[f.next++];
+        ++nodes_;
+        if (!d.apply(e_) || !boundObjective() || !e_.fixpoint()) {
+            ++failures_;
+            continue;
+        }
+        Frame child;
+        if (branchOrSolution(child)) {
+            child.level = e_.level();
+            stack.push_back(child);
+        }
+    }
+    e_.popToLevel(base);
+    return outcome;
+}
+
+bool TreeSearch::branchOrSolution(Frame& f) {
+    if (model_.allFixed()) {
+        incumbent_.offer(model_.plan(), source_);
+        return false;
+    }
+    StagedPlan completion = defaultCompletion();
+    Schedule s = materialize(model_.graph(), completion);
+    int64_t t = -1;
+    int node = -1;
+    firstOverload(s, t, node);
+    if (t < 0) tryCompletion(completion);
+    else if (peakBranch(s, t, node, f)) return true;
+    return fallbackBranch(f);
+}
+
+StagedPlan TreeSearch::defaultCompletion() const {
+    StagedPlan p = StagedPlan::noRecompute(model_.graph().numNodes());
+    for (int k = 0; k < model_.graph().numNodes(); ++k)
+        for (int i = 1; i < model_.copies(); ++i) {
+            const StageTask& t = model_.task(k, i);
+            if (!e_.isTrue(t.presence)) continue;
+            int64_t st = e_.ub(t.stage);
+            if (p.recomputeStages[k].empty() || p.recomputeStages[k].back() < st)
+                p.recomputeStages[k].push_back(static_cast<int>(st));
+        }
+    return p;
+}
+
+// The earliest computation at which memory exceeds the budget (t = -1 if none).
+void TreeSearch::firstOverload(const Schedule& s, int64_t& t, int& node) const {
+    std::vector<std::pair<int64_t, int64_t>> deltas;
+    deltas.reserve(2 * s.computations.size());
+    for (const auto& c : s.computations) {
+        deltas.emplace_back(c.end, -model_.graph().size(c.node));
+        deltas.emplace_back(c.start, model_.graph().size(c.node));
+    }
+    std::sort(deltas.begin(), deltas.end());
+    int64_t live = 0;
+    for (size_t i = 0; i < deltas.size(); ++i) {
+        live += deltas[i].second;
+        bool lastAtEvent = i + 1 == deltas.size() || deltas[i + 1].first != deltas[i].first;
+        if (lastAtEvent && live > model_.budget()) {
+            t = deltas[i].first;
+            break;
+        }
+    }
+    node = -1;
+    if (t >= 0)
+        for (const auto& c : s.computations)
+            if (c.start == t) node = c.node;
+}
+
+// Tries the completion as a full assignment at a scratch level; a success is a solution.
+void TreeSearch::tryCompletion(const StagedPlan& completion) {
+    int32_t level = e_.level();
+    e_.pushLevel();
+    bool ok = true;
+    for (int k = 0; k < model_.graph().numNodes() && ok; ++k)
+        for (int i = 1; i < model_.copies() && ok; ++i) {
+            const StageTask& t = model_.task(k, i);
+            bool present = i - 1 < static_cast<int>(completion.recomputeStages[k].size());
+            ok = e_.fix(t.presence, present ? 1 : 0) &&
+                 (!present || e_.fix(t.stage, completion.recomputeStages[k][i - 1]));
+        }
+    ok = ok && e_.fixpoint();
+    if (ok && model_.allFixed()) incumbent_.offer(model_.plan(), source_);
+    e_.popToLevel(level);
+}
+
+// Drop-or-keep branching on an output held at the overloaded event t.
+bool TreeSearch::peakBranch(const Schedule& s, int64_t t, int computedNode, Frame& f) {
+    long double bestScore = -1;
+    Decision drop;
+    for (const auto& c : s.computations) {
+        if (!(c.start < t && t < c.end) || c.node == computedNode) continue;
+        if (computedNode >= 0) {
+            auto preds = model_.graph().preds(computedNode);
+            if (std::binary_search(preds.begin(), preds.end(), c.node)) continue;
+        }
+        if (model_.graph().size(c.node) == 0) continue;
+        // Which model copy is this? The one of that node whose start is c.start.
+        const StageTask* task = nullptr;
+        for (int i = 0; i < model_.copies(); ++i) {
+            const StageTask& ti = model_.task(c.node, i);
+            if (e_.isTrue(ti.presence) && stagetask::startMax(e_, ti) == c.start) task = &ti;
+        }
+        // Both sides must shrink the domain, or the search would not progress.
+        if (!task || e_.lb(task->end) > t || e_.ub(task->end) <= t) continue;
+        long double score = static_cast<long double>(model_.graph().size(c.node)) /
+                            (static_cast<long double>(model_.graph().cost(c.node)) + 1.0L) *
+                            (1.0L + static_cast<long double>(rng_() % 1000) * static_cast<long double>(jitter_) / 1000.0L);
+        if (score > bestScore) {
+            bestScore = score;
+            drop = Decision{task->end, false, t};
+        }
+    }
+    if (bestScore < 0) return false;
+    f.alt[0] = drop;
+    f.alt[1] = Decision{drop.var, true, t + 1};
+    return true;
+}
+
+bool TreeSearch::fallbackBranch(Frame& f) {
+    for (const StageTask& t : model_.tasks())
+        if (!e_.isFixed(t.presence)) {
+            f.alt[0] = Decision{t.presence, false, 0};
+            f.alt[1] = Decision{t.presence, true, 1};
+            return true;
+        }
+    for (const StageTask& t : model_.tasks())
+        if (e_.isTrue(t.presence) && !e_.isFixed(t.stage)) {
+            int64_t ub = e_.ub(t.stage);
+            f.alt[0] = Decision{t.stage, true, ub};
+            f.alt[1] = Decision{t.stage, false, ub - 1};
+            return true;
+        }
+    for (const StageTask& t : model_.tasks())
+        if (e_.isTrue(t.presence) && !e_.isFixed(t.end)) {
+            int64_t lb = e_.lb(t.end);
+            f.alt[0] = Decision{t.end, false, lb};
+            f.alt[1] = Decision{t.end, true, lb + 1};
+            return true;
+        }
+    return false;  // unreachable: allFixed() was false
+}
+
+}  // namespace moccasin

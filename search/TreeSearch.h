@@ -1,0 +1,65 @@
+// Depth-first branch and bound below the engine's current level, on one RematModel.
+//
+// Branching. At every node the "default completion" of the current domains (undecided extra
+// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
+// If it fits the budget it is tried as a solution. Otherwise the earliest overloaded computation
+// t is resolved: among outputs the completion keeps in memory at t without reading them there,
+// the one with the best size / cost is either dropped before t (its copy's end <= t) or kept
+// (end > t). When no such choice exists, the first unfixed presence (absent first), stage
+// (latest first) or end (smallest first) is branched on. Every branching splits one domain in
+// two, so the search is complete: a run that is not stopped by a limit has proven that no
+// schedule cheaper than the incumbent exists below the starting level.
+#pragma once
+#include <cstdint>
+#include <random>
+
+#include "search/Deadline.h"
+#include "search/Incumbent.h"
+#include "search/RematModel.h"
+
+namespace moccasin {
+
+class TreeSearch {
+public:
+    TreeSearch(RematModel& model, Incumbent& incumbent, uint64_t seed)
+        : model_(model), e_(model.engine()), incumbent_(incumbent), rng_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
+
+    enum class Outcome { Exhausted, FailLimit, Deadline };
+    // Searches below the current level; leaves the engine at that level. `jitter` in [0, 1)
+    // randomizes the peak branching's tie-breaks (for restarts and LNS diversity).
+    Outcome run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source);
+
+    uint64_t nodes() const { return nodes_; }
+    uint64_t failures() const { return failures_; }
+
+private:
+    struct Decision {
+        solver::VarId var = -1;
+        bool lower = false;  // x >= value, else x <= value
+        int64_t value = 0;
+        bool apply(solver::Engine& e) const { return lower ? e.setLb(var, value) : e.setUb(var, value); }
+    };
+    struct Frame {
+        Decision alt[2];
+        int next = 0;
+        int32_t level = 0;
+    };
+
+    bool boundObjective();
+    bool branchOrSolution(Frame& f);
+    StagedPlan defaultCompletion() const;
+    void firstOverload(const Schedule& s, int64_t& t, int& node) const;
+    void tryCompletion(const StagedPlan& completion);
+    bool peakBranch(const Schedule& s, int64_t t, int computedNode, Frame& f);
+    bool fallbackBranch(Frame& f);
+
+    RematModel& model_;
+    solver::Engine& e_;
+    Incumbent& incumbent_;
+    std::mt19937_64 rng_;
+    double jitter_ = 0;
+    const char* source_ = "search";
+    uint64_t nodes_ = 0, failures_ = 0;
+};
+
+}  // namespace moccasin
