@@ -28,8 +28,10 @@ const char* kSolveHelp =
     "usage: moccasin solve GRAPH --budget B [options]\n"
     "  --budget B        a fraction of the reference peak (0.8, 80%) or an amount (123456789, 900MB, 12GiB)\n"
     "  --copies C        at most C computations per node (default 2)\n"
-    "  --strategy S      none | greedy | exact (default greedy)\n"
-    "  --time-limit S    stop after S seconds and write the best schedule found\n"
+    "  --strategy S      auto | lns | exact | greedy | none (default auto: greedy, exact search\n"
+    "                    for a quarter of the time, then large-neighbourhood search)\n"
+    "  --time-limit S    stop after S seconds and write the best schedule found (auto and lns\n"
+    "                    default to 60; exact runs until it proves optimality)\n"
     "  --threads T       worker threads (default: all cores)\n"
     "  --seed N          random seed (default 0)\n"
     "  -o FILE           write the schedule JSON to FILE instead of stdout\n"
@@ -40,7 +42,10 @@ const char* kSolveHelp =
     "  --no-bound                 no stage-cut lower bound on the objective\n"
     "  --no-restarts              one depth-first run, no restarts\n"
     "  --fail-limit N             stop after N failures\n"
-    "  -q                no summary on stderr\n"
+    "  -q                no progress lines or summary on stderr\n"
+    "  --deterministic   LNS in epochs: the same seed gives the same result whatever --threads\n"
+    "  --lns-epochs N    with --deterministic, stop after N epochs\n"
+    "  --lns-fail-limit N  failures allowed per LNS neighbourhood (default 300)\n"
     "exit codes: 0 schedule written, 2 usage error, 3 bad input file, 4 proven infeasible,\n"
     "            5 no schedule found within the limits, 1 internal error\n";
 
@@ -68,8 +73,8 @@ void writeJson(const nlohmann::json& j, const std::optional<std::string>& path) 
 int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
-               "--fail-limit"},
-              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts"});
+               "--fail-limit", "--lns-epochs", "--lns-fail-limit"},
+              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -85,7 +90,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     }
     SolveOptions opt;
     opt.copies = static_cast<int>(args.integer("--copies", 2, 1, 64));
-    opt.strategy = args.value("--strategy").value_or("greedy");
+    opt.strategy = args.value("--strategy").value_or("auto");
     if (args.value("--time-limit")) opt.timeLimitSeconds = args.real("--time-limit", 0, 0, 1e9);
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
@@ -97,7 +102,11 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.restarts = !args.flag("--no-restarts");
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
+    opt.deterministic = args.flag("--deterministic");
+    if (args.value("--lns-epochs")) opt.lns.maxEpochs = static_cast<uint64_t>(args.integer("--lns-epochs", 1, 0, 1LL << 40));
+    opt.lns.failLimit = static_cast<uint64_t>(args.integer("--lns-fail-limit", 300, 1, 1LL << 40));
     const bool quiet = args.flag("-q");
+    if (!quiet) opt.progress = [](const std::string& line) { std::cerr << line << std::endl; };
     const auto outPath = args.value("-o");
 
     std::signal(SIGINT, requestStop);

@@ -1,5 +1,6 @@
 // Wall-clock and stop-flag limits for a search, polled cheaply.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <optional>
 
@@ -14,9 +15,11 @@ public:
                                         std::chrono::duration<double>(*seconds));
     }
     bool expired() const {
-        if (stopRequested().load(std::memory_order_relaxed)) return true;
+        if (stopRequested().load(std::memory_order_relaxed) || cancelled_.load(std::memory_order_relaxed)) return true;
         return end_ && std::chrono::steady_clock::now() >= *end_;
     }
+    // Ends the search early (e.g. optimality was proven by another thread).
+    void cancel() const { cancelled_.store(true, std::memory_order_relaxed); }
     double elapsed() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }
@@ -24,6 +27,7 @@ public:
 private:
     std::chrono::steady_clock::time_point start_;
     std::optional<std::chrono::steady_clock::time_point> end_;
+    mutable std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace moccasin

@@ -21,6 +21,11 @@ ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOp
     Deadline deadline(opt.timeLimitSeconds);
     Incumbent incumbent(g, budget, copies, deadline);
     if (warmStart) incumbent.offer(*warmStart, "warm start");
+    return solveExactShared(g, budget, copies, opt, incumbent, deadline);
+}
+
+ExactResult solveExactShared(const Graph& g, int64_t budget, int copies, const ExactOptions& opt,
+                             Incumbent& incumbent, const Deadline& deadline) {
     RematModel model(g, budget, copies, opt.model);
     ExactResult result;
     result.lowerBound = g.baselineCost();

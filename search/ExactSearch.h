@@ -19,6 +19,8 @@
 
 #include "model/Graph.h"
 #include "model/Schedule.h"
+#include "search/Deadline.h"
+#include "search/Incumbent.h"
 #include "search/RematModel.h"
 
 namespace moccasin {
@@ -48,5 +50,10 @@ uint64_t lubySequence(uint64_t i);
 
 ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
                        const std::optional<StagedPlan>& warmStart);
+
+// The same search sharing a caller's incumbent and clock (options.timeLimitSeconds is ignored:
+// the deadline rules). The result's best/bestCost mirror the incumbent at the end.
+ExactResult solveExactShared(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
+                             Incumbent& incumbent, const Deadline& deadline);
 
 }  // namespace moccasin

@@ -11,6 +11,7 @@ using solver::VarId;
 RematModel::RematModel(const Graph& g, int64_t budget, int copies, const ModelOptions& options)
     : g_(g), budget_(budget), copies_(copies), engine_(std::make_unique<solver::Engine>()) {
     solver::Engine& e = *engine_;
+    e.setTiming(options.timing);
     const int n = g.numNodes();
     const int64_t horizon = numEvents(n);  // every end lies in (start, horizon]
     tasks_.resize(static_cast<size_t>(n) * copies);

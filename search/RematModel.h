@@ -22,6 +22,7 @@ struct ModelOptions {
     int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
     bool recomputeBound = true;      // the stage-cut lower bound on the objective
     int boundIterations = 4;         // subgradient steps per call of that bound
+    bool timing = true;              // per-propagator wall time (two clock reads per call)
 };
 
 class RematModel {
