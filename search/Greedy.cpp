@@ -26,6 +26,10 @@ constexpr int kMaxClosure = 64;
 // When no rule meets the budget, restarts with jittered scores; more rarely pays off.
 constexpr uint64_t kNoisyRestarts = 8;
 
+// Eviction plans are worked out for at most this many live outputs at a time (the best by a
+// closure-free score), unless none of them can go.
+constexpr int kShortlist = 48;
+
 // The walk visits computations in event order; the k-th computation made is "ordinal" k. Memory
 // is only ever checked at computations (an empty event holds no more than the computation before
 // it), so the past profile lives in a tree over ordinals, never over events.
@@ -277,20 +281,40 @@ private:
             return score != o.score ? score < o.score : node != o.node ? node < o.node : preferRevive > o.preferRevive;
         }
     };
+    template <class Nodes>
+    void addCandidatesImpl(const Nodes& nodes, std::vector<Candidate>& out) {
+        for (int u : nodes)
+            for (bool preferRevive : {true, false}) {
+                EvictionPlan plan = planEviction(u, preferRevive);
+                if (plan.ok) out.push_back({score(u, plan), u, preferRevive});
+            }
+    }
+
     // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
     bool fitBudget(int s, int slot) {
         currentStage_ = s;
         while (liveMemory_ > budget_) {
             ++needEpoch_;  // next-need answers are valid until the next eviction
             std::vector<Candidate> candidates;
-            for (int u : live_) {
-                if (isProtected(u, slot) || g_.size(u) == 0 || copiesMade_[u] >= copies_) continue;
-                // Keeping dropped inputs alive costs memory, recomputing them costs time: score both.
-                for (bool preferRevive : {true, false}) {
-                    EvictionPlan plan = planEviction(u, preferRevive);
-                    if (plan.ok) candidates.push_back({score(u, plan), u, preferRevive});
+            // With many live outputs, plan evictions only for the most promising by the rule's
+            // score without the closure; look at all of them only if none of those works.
+            std::vector<int> pool;
+            for (int u : live_)
+                if (!isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_) pool.push_back(u);
+            if (static_cast<int>(pool.size()) > kShortlist) {
+                std::vector<std::pair<long double, int>> cheap;
+                for (int u : pool) {
+                    EvictionPlan alone;
+                    alone.cost = g_.cost(u);
+                    alone.relief = g_.size(u);
+                    cheap.emplace_back(score(u, alone), u);
                 }
+                std::nth_element(cheap.begin(), cheap.begin() + kShortlist, cheap.end());
+                std::vector<int> shortlist;
+                for (int i = 0; i < kShortlist; ++i) shortlist.push_back(cheap[i].second);
+                addCandidatesImpl(shortlist, candidates);
             }
+            if (candidates.empty()) addCandidatesImpl(pool, candidates);
             std::sort(candidates.begin(), candidates.end());
             bool evicted = false;
             for (const Candidate& c : candidates) {
@@ -338,12 +362,13 @@ GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule r
     return GreedyWalk(g, budget, copies, rule, noiseSeed).run();
 }
 
-GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies) {
+GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies, const Deadline* deadline) {
     GreedyResult best;
     int64_t bestCost = std::numeric_limits<int64_t>::max();
     int attempts = 0;
     for (uint64_t noise = 0; noise < kNoisyRestarts + 1 && (noise < 1 || !best.plan); ++noise)
     for (VictimRule rule : {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize}) {
+        if (deadline && attempts > 0 && deadline->expired()) break;
         ++attempts;
         GreedyResult r = greedyPlan(g, budget, copies, rule, noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule));
         if (!r.plan) {

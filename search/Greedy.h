@@ -11,6 +11,7 @@
 
 #include "model/Graph.h"
 #include "model/Schedule.h"
+#include "search/Deadline.h"
 
 namespace moccasin {
 
@@ -29,7 +30,8 @@ struct GreedyResult {
 GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule rule = VictimRule::Dtr,
                         uint64_t noiseSeed = 0);
 
-// Runs every victim rule and keeps the cheapest plan that meets the budget.
-GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies);
+// Runs every victim rule and keeps the cheapest plan that meets the budget; when none does,
+// retries with jittered scores. Stops early (keeping what it has) once `deadline` expires.
+GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies, const Deadline* deadline = nullptr);
 
 }  // namespace moccasin

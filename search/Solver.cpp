@@ -68,7 +68,7 @@ SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
     if (options.progress)
         incumbent.setListener([&](const Incumbent::Improvement& imp) { options.progress(progressLine(g, imp, lowerBound)); });
 
-    GreedyResult warm = bestGreedyPlan(g, options.budget, options.copies);
+    GreedyResult warm = bestGreedyPlan(g, options.budget, options.copies, &deadline);
     out.statistics["greedy_evictions"] = warm.evictions;
     if (warm.plan) incumbent.offer(*warm.plan, "greedy");
     lowerBound = std::max(lowerBound, rootLowerBound(g, options.budget, options.copies, 200,

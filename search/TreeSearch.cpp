@@ -28,7 +28,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
         stack.push_back(first);
     }
     while (!stack.empty()) {
-        if ((nodes_ & 63) == 0 && deadline.expired()) {
+        if (deadline.expired()) {
             outcome = Outcome::Deadline;
             break;
         }
