@@ -21,7 +21,7 @@ parser.add_argument("--budgets", default="0.9,0.8")
 parser.add_argument("--variants", default="ttef,no-ttef")
 args = parser.parse_args()
 
-variants = {"ttef": [], "no-ttef": ["--no-ttef"]}
+variants = {"ttef": ["--ttef"], "no-ttef": ["--no-ttef"]}
 graphs = sorted(f for f in os.listdir(args.graphs) if f.endswith(".json"))
 print(f"time limit {args.time_limit:g} s per run\n")
 print("| graph | budget | variant | status | TDI % | lower bound TDI % | first s | best s | nodes | failures | RSS MB | check |")

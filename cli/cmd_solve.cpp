@@ -36,7 +36,9 @@ const char* kSolveHelp =
     "  --seed N          random seed (default 0)\n"
     "  -o FILE           write the schedule JSON to FILE instead of stdout\n"
     "exact search switches (for ablations):\n"
-    "  --no-ttef                  no timetable-edge-finding\n"
+    "  --ttef                     add timetable-edge-finding (off by default: slower overall\n"
+    "                             on the benchmark graphs, see bench/README.md)\n"
+    "  --no-ttef                  no timetable-edge-finding (the default)\n"
     "  --ttef-max-free N          TTEF works only when at most N tasks are free (default 200)\n"
     "  --no-timetable-filtering   the cumulative only detects overloads\n"
     "  --no-bound                 no stage-cut lower bound on the objective\n"
@@ -74,7 +76,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit"},
-              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic"});
+              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -95,7 +97,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
     opt.seed = static_cast<uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
-    opt.exact.model.ttef = !args.flag("--no-ttef");
+    if (args.flag("--ttef") && args.flag("--no-ttef")) throw UsageError("--ttef and --no-ttef contradict each other");
+    opt.exact.model.ttef = args.flag("--ttef");
     opt.exact.model.ttefMaxFreeTasks = static_cast<int>(args.integer("--ttef-max-free", 200, 0, 1 << 30));
     opt.exact.model.timetableFiltering = !args.flag("--no-timetable-filtering");
     opt.exact.model.recomputeBound = !args.flag("--no-bound");

@@ -18,7 +18,8 @@ namespace moccasin {
 // Propagator switches, for ablations.
 struct ModelOptions {
     bool timetableFiltering = true;  // false: the cumulative only checks overloads
-    bool ttef = true;                // timetable-edge-finding on top of the timetable
+    bool ttef = false;               // timetable-edge-finding on top of the timetable (off by
+                                     // default: bench/README.md measures it slower overall)
     int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
     bool recomputeBound = true;      // the stage-cut lower bound on the objective
     int boundIterations = 4;         // subgradient steps per call of that bound
