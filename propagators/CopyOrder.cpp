@@ -12,12 +12,6 @@ using solver::Engine;
 using solver::EventMask;
 namespace Event = solver::Event;
 
-namespace {
-// Watch indices: copy * kKinds + kind.
-constexpr int kKinds = 3;
-constexpr int kPresence = 0, kStage = 1, kEnd = 2;
-}  // namespace
-
 CopyOrder::CopyOrder(std::vector<StageTask> copies) : copies_(std::move(copies)) {
     if (copies_.empty()) throw std::invalid_argument("CopyOrder: no copies");
     for (const StageTask& t : copies_) {
@@ -31,11 +25,9 @@ CopyOrder::CopyOrder(std::vector<StageTask> copies) : copies_(std::move(copies))
 void CopyOrder::attach(Engine& engine) {
     const int c = static_cast<int>(copies_.size());
     if (c < 2) return;  // no pair: nothing to watch
+    // Watch indices: stagetask::watchIndexOf(copy, kind).
     for (int i = 0; i < c; ++i) {
-        const StageTask& t = copies_[i];
-        engine.watch(t.presence, Event::Fixed, *this, i * kKinds + kPresence);
-        engine.watch(t.stage, Event::AnyBound, *this, i * kKinds + kStage);
-        engine.watch(t.end, Event::LowerBound, *this, i * kKinds + kEnd);  // read by F2 of pair i+1
+        stagetask::watchTask(engine, copies_[i], *this, i, Event::LowerBound);  // end: read by F2 of pair i+1
     }
 }
 
@@ -46,13 +38,13 @@ void CopyOrder::touch(int pair) {
 }
 
 bool CopyOrder::notify(Engine& /*engine*/, int32_t watchIndex, EventMask events) {
-    const int copy = watchIndex / kKinds;
-    switch (watchIndex % kKinds) {
-        case kPresence:
+    const int copy = stagetask::watchedTask(watchIndex);
+    switch (stagetask::watchedKind(watchIndex)) {
+        case stagetask::kWatchPresence:
             touch(copy);
             touch(copy + 1);
             break;
-        case kStage:
+        case stagetask::kWatchStage:
             if (events & Event::LowerBound) touch(copy + 1);  // F2 of the next pair
             if (events & Event::UpperBound) touch(copy);      // F2 emptiness and B2 of its own pair
             break;

@@ -40,9 +40,7 @@ void Cover::attach(Engine& engine) {
         engine.watch(t.end, Event::UpperBound, *this, i);
     }
     for (int32_t j = 0; j < static_cast<int32_t>(consumer_.size()); ++j) {
-        const StageTask& t = consumer_[j];
-        engine.watch(t.presence, Event::Fixed, *this, nu + j);
-        engine.watch(t.stage, Event::AnyBound, *this, nu + j);
+        stagetask::watchPresenceAndStage(engine, consumer_[j], *this, nu + j);
     }
 }
 

@@ -13,12 +13,6 @@ using solver::Engine;
 using solver::EventMask;
 namespace Event = solver::Event;
 
-namespace {
-// Watch indices: copy i of u is i * kKinds + kind; consumer copy k is kKinds * C + k.
-constexpr int kKinds = 3;
-constexpr int kPresence = 0, kStage = 1, kEnd = 2;
-}  // namespace
-
 LastUse::LastUse(std::vector<StageTask> copies, std::vector<StageTask> consumers)
     : copies_(std::move(copies)), consumers_(std::move(consumers)) {
     if (copies_.empty()) throw std::invalid_argument("LastUse: no copies");
@@ -44,17 +38,14 @@ void LastUse::attach(Engine& engine) {
     [[maybe_unused]] auto stageFromSlot = [&engine](const StageTask& t) { return engine.lb(t.stage) >= t.slot; };
     assert(std::all_of(copies_.begin(), copies_.end(), stageFromSlot));
     assert(std::all_of(consumers_.begin(), consumers_.end(), stageFromSlot));
+    // Watch indices: copy i of u is stagetask::watchIndexOf(i, kind); consumer copy k is
+    // kWatchKinds * C + k.
     const auto c = static_cast<int32_t>(copies_.size());
     for (int32_t i = 0; i < c; ++i) {
-        const StageTask& t = copies_[i];
-        engine.watch(t.presence, Event::Fixed, *this, i * kKinds + kPresence);
-        engine.watch(t.stage, Event::AnyBound, *this, i * kKinds + kStage);
-        engine.watch(t.end, Event::UpperBound, *this, i * kKinds + kEnd);  // S1
+        stagetask::watchTask(engine, copies_[i], *this, i, Event::UpperBound);  // end: S1
     }
     for (int32_t k = 0; k < static_cast<int32_t>(consumers_.size()); ++k) {
-        const StageTask& t = consumers_[k];
-        engine.watch(t.presence, Event::Fixed, *this, kKinds * c + k);
-        engine.watch(t.stage, Event::AnyBound, *this, kKinds * c + k);
+        stagetask::watchPresenceAndStage(engine, consumers_[k], *this, stagetask::kWatchKinds * c + k);
     }
 }
 
@@ -66,16 +57,16 @@ void LastUse::markConsumer(int32_t k) {
 
 bool LastUse::notify(Engine& /*engine*/, int32_t watchIndex, EventMask events) {
     const auto c = static_cast<int32_t>(copies_.size());
-    if (watchIndex >= kKinds * c) {
-        markConsumer(watchIndex - kKinds * c);
+    if (watchIndex >= stagetask::kWatchKinds * c) {
+        markConsumer(watchIndex - stagetask::kWatchKinds * c);
         return true;
     }
-    const int i = watchIndex / kKinds;
-    switch (watchIndex % kKinds) {
-        case kPresence:  // copy i-1's rules read p_ui; copy i's own rules do not
+    const int i = stagetask::watchedTask(watchIndex);
+    switch (stagetask::watchedKind(watchIndex)) {
+        case stagetask::kWatchPresence:  // copy i-1's rules read p_ui; copy i's own rules do not
             if (i > 0) marks_[i - 1] |= kLb | kUb;
             break;
-        case kStage:
+        case stagetask::kWatchStage:
             marks_[i] |= kSelf;  // L1 (lower bound), S1 and the own term of U1 (upper bound)
             if (i > 0 && (events & Event::LowerBound)) marks_[i - 1] |= kLb;  // L2 of copy i-1
             if (i > 0 && (events & Event::UpperBound)) marks_[i - 1] |= kUb;  // hi in U1 of copy i-1

@@ -78,5 +78,28 @@ inline bool setEndMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, 
     return setUbIfPresent(e, t, t.end, v, by, code);
 }
 
+// Watch indices for a propagator that watches the three variables of each of its tasks apart:
+// variable `kind` of task i is watched under index i * kWatchKinds + kind.
+inline constexpr int kWatchKinds = 3;
+enum WatchKind : int { kWatchPresence = 0, kWatchStage = 1, kWatchEnd = 2 };
+
+inline int32_t watchIndexOf(int32_t task, WatchKind kind) { return task * kWatchKinds + kind; }
+inline int32_t watchedTask(int32_t watchIndex) { return watchIndex / kWatchKinds; }
+inline WatchKind watchedKind(int32_t watchIndex) { return static_cast<WatchKind>(watchIndex % kWatchKinds); }
+
+// Watches task `t` as task number `task` of `p`: its presence becoming fixed, either stage bound,
+// and the `endEvents` of its end.
+inline void watchTask(Engine& e, const StageTask& t, Propagator& p, int32_t task, solver::EventMask endEvents) {
+    e.watch(t.presence, solver::Event::Fixed, p, watchIndexOf(task, kWatchPresence));
+    e.watch(t.stage, solver::Event::AnyBound, p, watchIndexOf(task, kWatchStage));
+    e.watch(t.end, endEvents, p, watchIndexOf(task, kWatchEnd));
+}
+// Watches what the start of task `t` depends on, its presence becoming fixed and either stage
+// bound, under the one index `watchIndex` (for tasks whose end the propagator does not read).
+inline void watchPresenceAndStage(Engine& e, const StageTask& t, Propagator& p, int32_t watchIndex) {
+    e.watch(t.presence, solver::Event::Fixed, p, watchIndex);
+    e.watch(t.stage, solver::Event::AnyBound, p, watchIndex);
+}
+
 }  // namespace stagetask
 }  // namespace moccasin
