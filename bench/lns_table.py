@@ -26,6 +26,7 @@ ap.add_argument("--limit", type=float, default=60)
 ap.add_argument("--skip-paper", action="store_true")
 ap.add_argument("--skip-scale", action="store_true")
 ap.add_argument("--scale-sizes", default="1000,5000,10000")
+ap.add_argument("--threads", default="2,1", help="thread counts for the paper graphs")
 args = ap.parse_args()
 
 PAPER = {  # graph: {budget: (paper TDI %, paper seconds)}
@@ -75,7 +76,7 @@ with tempfile.TemporaryDirectory() as tmp:
         for name, budgets in PAPER.items():
             path = os.path.join(args.graphs, name + ".json")
             for budget, (ptdi, ptime) in budgets.items():
-                for threads in (2, 1):
+                for threads in [int(t) for t in args.threads.split(",")]:
                     rc, points, d = run(path, budget, threads, out)
                     if d is None:
                         print(f"| {name} | {budget} | {ptdi} ({ptime:g}) | {threads} | exit {rc} | | | | | |")

@@ -116,12 +116,14 @@ SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
             return out;
         }
     } else {
+        // auto on one thread: a short exact search (it settles small instances), LNS until 85%
+        // of the time, then the exact search again with the improved incumbent for a proof.
+        // When there is no schedule to improve on, the exact search gets all the time.
+        const bool staged = options.strategy == "auto" && limit && incumbent.has() && !options.deterministic;
         if (isExact || options.strategy == "auto") {
-            // auto on one thread: a quarter of the time (at least 2 s) for the exact search,
-            // all of it when there is no schedule yet to improve on.
             std::optional<double> share;
-            if (!isExact && limit && incumbent.has() && !options.deterministic) share = std::max(2.0, 0.25 * *limit);
-            Deadline phase(share ? std::optional<double>(std::min(*share, *limit - deadline.elapsed())) : limit);
+            if (staged) share = std::min(*limit - deadline.elapsed(), std::min(2.0, 0.1 * *limit));
+            Deadline phase(share);
             ExactResult r = runExact(share ? phase : deadline);
             if (r.provedInfeasible) {
                 out.status = SolveStatus::Infeasible;
@@ -129,12 +131,21 @@ SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
                 out.lowerBound = lowerBound;
                 return out;
             }
-            if (r.provedOptimal || isExact) {
+            if (r.provedOptimal || isExact || !incumbent.has()) {
                 finish(g, incumbent, lowerBound, out);
                 return out;
             }
         }
-        if (incumbent.has() && !deadline.expired()) runLnsPhase(options.threads);
+        if (incumbent.has() && !deadline.expired()) {
+            if (staged) {
+                Deadline lnsClock(std::max(0.0, 0.85 * *limit - deadline.elapsed()));
+                lns.threads = 1;
+                out.statistics["lns"] = runLns(g, options.budget, options.copies, incumbent, lnsClock, lns).toJson();
+                if (!deadline.expired()) runExact(deadline);
+            } else {
+                runLnsPhase(options.threads);
+            }
+        }
     }
     if (!incumbent.has() && !warm.plan) out.message = "no schedule found: " + warm.failure;
     finish(g, incumbent, lowerBound, out);
