@@ -9,6 +9,7 @@
 #include "model/Peak.h"
 #include "search/Greedy.h"
 #include "search/Incumbent.h"
+#include "search/PeakDescent.h"
 
 namespace moccasin {
 
@@ -71,6 +72,15 @@ SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
     GreedyResult warm = bestGreedyPlan(g, options.budget, options.copies, &deadline);
     out.statistics["greedy_evictions"] = warm.evictions;
     if (warm.plan) incumbent.offer(*warm.plan, "greedy");
+    if (!incumbent.has() && options.strategy != "exact" && !deadline.expired()) {
+        // No schedule from the greedy: walk the budget down from one it can meet, using half of
+        // the remaining time at most.
+        Deadline phase(limit ? std::optional<double>(0.5 * (*limit - deadline.elapsed())) : std::nullopt);
+        ModelOptions m = options.exact.model;
+        m.timing = false;
+        if (auto plan = descendToBudget(g, options.budget, options.copies, phase, m, options.seed))
+            incumbent.offer(*plan, "descent");
+    }
     lowerBound = std::max(lowerBound, rootLowerBound(g, options.budget, options.copies, 200,
                                                      incumbent.has() ? incumbent.cost() : 2 * g.baselineCost()));
     if (incumbent.has() && incumbent.cost() <= lowerBound) {

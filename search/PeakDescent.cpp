@@ -1,0 +1,92 @@
+#include "search/PeakDescent.h"
+
+#include <algorithm>
+#include <random>
+
+#include "model/Peak.h"
+#include "search/Greedy.h"
+#include "search/Incumbent.h"
+#include "search/Neighborhoods.h"
+#include "search/TreeSearch.h"
+
+namespace moccasin {
+
+namespace {
+
+// The first plan: the greedy at the lowest budget of a ladder from B up to the peak.
+std::optional<StagedPlan> startingPlan(const Graph& g, int64_t budget, int copies, const Deadline& deadline) {
+    const int64_t peak = referencePeak(g);
+    for (int i = 1; i <= 8 && !deadline.expired(); ++i) {
+        int64_t b = budget + (peak - budget) * i / 8;
+        GreedyResult r = greedyPlan(g, b, copies);
+        if (r.plan) return r.plan;
+    }
+    return StagedPlan::noRecompute(g.numNodes());
+}
+
+// Fixes every node outside `relaxed` to `plan` at a new level.
+bool fixOutsideNodes(RematModel& model, const StagedPlan& plan, const std::vector<int>& relaxed) {
+    solver::Engine& e = model.engine();
+    std::vector<char> free(model.graph().numNodes(), 0);
+    for (int k : relaxed) free[k] = 1;
+    for (int k = 0; k < model.graph().numNodes(); ++k) {
+        if (free[k]) continue;
+        const auto& stages = plan.recomputeStages[k];
+        for (int i = 1; i < model.copies(); ++i) {
+            const StageTask& t = model.task(k, i);
+            bool present = i - 1 < static_cast<int>(stages.size());
+            if (!e.fix(t.presence, present ? 1 : 0)) return false;
+            if (present && !e.fix(t.stage, stages[i - 1])) return false;
+        }
+    }
+    return e.fixpoint();
+}
+
+}  // namespace
+
+std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int copies, const Deadline& deadline,
+                                          const ModelOptions& modelOptions, uint64_t seed) {
+    std::optional<StagedPlan> current = startingPlan(g, budget, copies, deadline);
+    int64_t peak = evaluate(g, materialize(g, *current)).peak;
+    int64_t step = std::max<int64_t>(1, (peak - budget) / 2);
+    std::mt19937_64 rng(seed * 0x2545F4914F6CDD1DULL + 17);
+    int effort = 0;
+    while (peak > budget && !deadline.expired()) {
+        const int64_t target = std::max(budget, peak - step);
+        RematModel model(g, target, copies, modelOptions);
+        bool improved = false;
+        if (model.engine().fixpoint()) {
+            Incumbent local(g, target, copies, deadline);
+            IncumbentView view(g, *current);
+            double fraction = std::min(1.0, 0.02 * (1 << std::min(effort, 6)));
+            for (int attempt = 0; attempt < 12 && !improved && !deadline.expired(); ++attempt) {
+                int size = std::clamp(static_cast<int>(fraction * g.numNodes()), std::min(8, g.numNodes()), g.numNodes());
+                auto kind = attempt % 3 == 2 ? NeighborhoodKind::GraphBall : NeighborhoodKind::PeakWindow;
+                std::vector<int> relaxed = generateNeighborhood(kind, g, view, size, rng);
+                model.engine().pushLevel();
+                if (fixOutsideNodes(model, *current, relaxed)) {
+                    TreeSearch search(model, local, rng());
+                    search.run(200u << std::min(effort, 8), deadline, 0.3, "descent");
+                }
+                model.engine().popToLevel(0);
+                improved = local.has();
+                fraction = std::min(1.0, fraction * 1.6);
+            }
+            if (improved) current = local.best();
+        }
+        if (improved) {
+            peak = evaluate(g, materialize(g, *current)).peak;
+            effort = std::max(0, effort - 1);
+            step = std::max<int64_t>(1, std::min(step * 2, peak - budget));
+        } else if (step > 1 && step > (peak - budget) / 64) {
+            step /= 2;  // too big a step: try a smaller one
+        } else {
+            ++effort;  // stuck: larger neighbourhoods and more failures per search from now on
+            step = std::max<int64_t>(1, (peak - budget) / 2);
+        }
+    }
+    if (peak <= budget) return current;
+    return std::nullopt;
+}
+
+}  // namespace moccasin

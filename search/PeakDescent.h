@@ -1,0 +1,22 @@
+// A feasibility phase for when the greedy cannot meet the budget: start from a schedule that
+// meets a looser budget (the greedy at a budget between B and the reference peak, or the
+// no-recompute schedule at the peak) and lower the budget in steps; each step re-solves
+// neighbourhoods around the schedule's memory peaks (search/Neighborhoods.h, peak-window) with
+// the tree search under the tighter budget. Like the paper's first phase (minimise memory, then
+// cost), but with our own engine and only as far down as the target budget.
+#pragma once
+#include <cstdint>
+#include <optional>
+
+#include "model/Graph.h"
+#include "model/Schedule.h"
+#include "search/Deadline.h"
+#include "search/RematModel.h"
+
+namespace moccasin {
+
+// A plan meeting `budget`, or nothing if the deadline came first or the descent got stuck.
+std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int copies, const Deadline& deadline,
+                                          const ModelOptions& model, uint64_t seed);
+
+}  // namespace moccasin
