@@ -1,0 +1,40 @@
+// The feasibility phase: from a schedule the greedy finds at a looser budget down to the target.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "model/Peak.h"
+#include "model/Validator.h"
+#include "search/Greedy.h"
+#include "search/PeakDescent.h"
+#include "tests/support/BruteForce.h"
+#include "tests/support/RandomGraphs.h"
+
+using namespace moccasin;
+
+TEST_CASE("peak descent: finds valid schedules where the greedy finds none, never invalid ones") {
+    std::mt19937_64 rng(99);
+    int greedyMissed = 0, feasible = 0, rescued = 0;
+    for (uint64_t seed = 0; seed < 400; ++seed) {
+        int n = 5 + static_cast<int>(rng() % 3);
+        Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 7000);
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        if (bestGreedyPlan(g, budget, 2).plan) continue;
+        ++greedyMissed;
+        Deadline deadline(0.25);  // infeasible budgets run until it
+        auto plan = descendToBudget(g, budget, 2, deadline, ModelOptions{}, seed);
+        auto exact = testing::bruteForce(g, budget, 2);
+        CAPTURE(seed);
+        feasible += exact.optimum ? 1 : 0;
+        if (!plan) continue;
+        CHECK(exact.optimum);  // it cannot find what does not exist
+        Schedule s = materialize(g, *plan);
+        ValidationResult v = validateSchedule(g, s.computations, budget, 2);
+        CHECK_MESSAGE(v.ok, v.violation);
+        ++rescued;
+    }
+    MESSAGE("the greedy missed " << greedyMissed << " budgets, " << feasible << " of them feasible; the descent met "
+                                 << rescued);
+    CHECK(rescued > 0);
+}
