@@ -70,25 +70,6 @@ int sizeFor(const Graph& g, double fraction) {
     return std::clamp(static_cast<int>(std::lround(fraction * g.numNodes())), std::min(4, g.numNodes()), g.numNodes());
 }
 
-// Fixes every node outside `relaxed` to the incumbent plan (at a new level of the engine).
-bool fixOutside(RematModel& model, const StagedPlan& plan, const std::vector<int>& relaxed) {
-    solver::Engine& e = model.engine();
-    const Graph& g = model.graph();
-    std::vector<char> free(g.numNodes(), 0);
-    for (int k : relaxed) free[k] = 1;
-    for (int k = 0; k < g.numNodes(); ++k) {
-        if (free[k]) continue;
-        const auto& stages = plan.recomputeStages[k];
-        for (int i = 1; i < model.copies(); ++i) {
-            const StageTask& t = model.task(k, i);
-            bool present = i - 1 < static_cast<int>(stages.size());
-            if (!e.fix(t.presence, present ? 1 : 0)) return false;
-            if (present && !e.fix(t.stage, stages[i - 1])) return false;
-        }
-    }
-    return e.fixpoint();
-}
-
 struct StepResult {
     bool improved = false;
     bool solvedToEnd = false;
@@ -104,7 +85,7 @@ StepResult lnsStep(RematModel& model, Incumbent& incumbent, const IncumbentView&
     StepResult r;
     int64_t before = incumbent.cost();
     e.pushLevel();
-    if (fixOutside(model, view.plan(), relaxed)) {
+    if (model.fixToPlan(view.plan(), relaxed)) {
         TreeSearch search(model, incumbent, seed);
         std::string source = std::string("lns/") + std::string(neighborhoodName(kind));
         auto outcome = search.run(failLimit, deadline, 0.3, source.c_str());

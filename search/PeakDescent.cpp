@@ -24,24 +24,6 @@ std::optional<StagedPlan> startingPlan(const Graph& g, int64_t budget, int copie
     return StagedPlan::noRecompute(g.numNodes());
 }
 
-// Fixes every node outside `relaxed` to `plan` at a new level.
-bool fixOutsideNodes(RematModel& model, const StagedPlan& plan, const std::vector<int>& relaxed) {
-    solver::Engine& e = model.engine();
-    std::vector<char> free(model.graph().numNodes(), 0);
-    for (int k : relaxed) free[k] = 1;
-    for (int k = 0; k < model.graph().numNodes(); ++k) {
-        if (free[k]) continue;
-        const auto& stages = plan.recomputeStages[k];
-        for (int i = 1; i < model.copies(); ++i) {
-            const StageTask& t = model.task(k, i);
-            bool present = i - 1 < static_cast<int>(stages.size());
-            if (!e.fix(t.presence, present ? 1 : 0)) return false;
-            if (present && !e.fix(t.stage, stages[i - 1])) return false;
-        }
-    }
-    return e.fixpoint();
-}
-
 }  // namespace
 
 std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int copies, const Deadline& deadline,
@@ -64,7 +46,7 @@ std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int co
                 auto kind = attempt % 3 == 2 ? NeighborhoodKind::GraphBall : NeighborhoodKind::PeakWindow;
                 std::vector<int> relaxed = generateNeighborhood(kind, g, view, size, rng);
                 model.engine().pushLevel();
-                if (fixOutsideNodes(model, *current, relaxed)) {
+                if (model.fixToPlan(*current, relaxed)) {
                     TreeSearch search(model, local, rng());
                     search.run(200u << std::min(effort, 8), deadline, 0.3, "descent");
                 }

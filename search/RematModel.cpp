@@ -67,6 +67,23 @@ StagedPlan RematModel::plan() const {
     return p;
 }
 
+bool RematModel::fixToPlan(const StagedPlan& p, const std::vector<int>& except) {
+    solver::Engine& e = *engine_;
+    std::vector<char> skip(g_.numNodes(), 0);
+    for (int k : except) skip[k] = 1;
+    for (int k = 0; k < g_.numNodes(); ++k) {
+        if (skip[k]) continue;
+        const auto& stages = p.recomputeStages[k];
+        for (int i = 1; i < copies_; ++i) {
+            const StageTask& t = task(k, i);
+            bool present = i - 1 < static_cast<int>(stages.size());
+            if (!e.fix(t.presence, present ? 1 : 0)) return false;
+            if (present && !e.fix(t.stage, stages[i - 1])) return false;
+        }
+    }
+    return e.fixpoint();
+}
+
 nlohmann::json RematModel::propagatorStats() const {
     nlohmann::json out = nlohmann::json::object();
     for (int32_t id = 0; id < engine_->numPropagators(); ++id) {

@@ -43,6 +43,9 @@ public:
     bool allFixed() const;
     // The plan of a state where every presence and every present extra copy's stage is fixed.
     StagedPlan plan() const;
+    // Fixes the presences and stages of every node's extra copies to `plan`, except the nodes
+    // in `except`, then propagates. False on failure (the caller pops the level it pushed).
+    bool fixToPlan(const StagedPlan& plan, const std::vector<int>& except = {});
 
     // Per-propagator statistics as JSON: {name: {calls, prunings, failures, seconds}}.
     nlohmann::json propagatorStats() const;

@@ -115,16 +115,7 @@ void TreeSearch::firstOverload(const Schedule& s, int64_t& t, int& node) const {
 void TreeSearch::tryCompletion(const StagedPlan& completion) {
     int32_t level = e_.level();
     e_.pushLevel();
-    bool ok = true;
-    for (int k = 0; k < model_.graph().numNodes() && ok; ++k)
-        for (int i = 1; i < model_.copies() && ok; ++i) {
-            const StageTask& t = model_.task(k, i);
-            bool present = i - 1 < static_cast<int>(completion.recomputeStages[k].size());
-            ok = e_.fix(t.presence, present ? 1 : 0) &&
-                 (!present || e_.fix(t.stage, completion.recomputeStages[k][i - 1]));
-        }
-    ok = ok && e_.fixpoint();
-    if (ok && model_.allFixed()) incumbent_.offer(model_.plan(), source_);
+    if (model_.fixToPlan(completion) && model_.allFixed()) incumbent_.offer(model_.plan(), source_);
     e_.popToLevel(level);
 }
 
