@@ -32,8 +32,8 @@ ExactResult solveExactShared(const Graph& g, int64_t budget, int copies, const E
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
         int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
-        result.lowerBound = std::max({result.lowerBound, model.engine().lb(model.costVar()),
-                                      rootLowerBound(g, budget, copies, 200, target)});
+        int64_t root = opt.knownLowerBound ? *opt.knownLowerBound : rootLowerBound(g, budget, copies, 200, target);
+        result.lowerBound = std::max({result.lowerBound, model.engine().lb(model.costVar()), root});
     }
     TreeSearch search(model, incumbent, opt.seed);
     bool limitHit = false;

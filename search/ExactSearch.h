@@ -32,6 +32,9 @@ struct ExactOptions {
     uint64_t restartBase = 256;       // failures in the first restart run
     uint64_t seed = 0;
     ModelOptions model;
+    // A root lower bound the caller already proved; when set the search does not recompute the
+    // (200-step) stage-cut bound at its root.
+    std::optional<int64_t> knownLowerBound;
 };
 
 struct ExactResult {

@@ -99,6 +99,7 @@ SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
     lns.model.timing = false;        // clock reads cost more than the cheap propagators
     lns.model.boundIterations = std::min(lns.model.boundIterations, 2);
     auto runExact = [&](const Deadline& clock) {
+        exact.knownLowerBound = lowerBound;  // computed above: the search need not redo it
         ExactResult r = solveExactShared(g, options.budget, options.copies, exact, incumbent, clock);
         out.statistics["exact"] = r.statistics;
         lowerBound = std::max(lowerBound, r.lowerBound);
