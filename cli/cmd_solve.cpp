@@ -1,5 +1,7 @@
 // moccasin solve: graph + budget -> validated schedule JSON (stdout or -o) and a summary (stderr).
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -9,8 +11,11 @@
 #include <csignal>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli/Args.h"
+#include "cli/AtomicFile.h"
+#include "cli/SolveOutput.h"
 #include "cli/Commands.h"
 #include "model/Budget.h"
 #include "model/GraphJson.h"
@@ -28,13 +33,18 @@ const char* kSolveHelp =
     "usage: moccasin solve GRAPH --budget B [options]\n"
     "  --budget B        a fraction of the reference peak (0.8, 80%) or an amount (123456789, 900MB, 12GiB)\n"
     "  --copies C        at most C computations per node (default 2)\n"
-    "  --strategy S      auto | lns | exact | greedy | none (default auto: greedy, exact search\n"
-    "                    for a quarter of the time, then large-neighbourhood search)\n"
+    "  --order O         given (default: the reference order; 'optimal' means optimal for it)\n"
+    "                    | free (the solver also chooses the execution order)\n"
+    "  --strategy S      auto | lns | exact | greedy | none (default auto: greedy, then exact\n"
+    "                    search beside large-neighbourhood search)\n"
     "  --time-limit S    stop after S seconds and write the best schedule found (auto and lns\n"
     "                    default to 60; exact runs until it proves optimality)\n"
     "  --threads T       worker threads (default: all cores)\n"
     "  --seed N          random seed (default 0)\n"
-    "  -o FILE           write the schedule JSON to FILE instead of stdout\n"
+    "  -o FILE           write the schedule JSON to FILE instead of stdout; checked before the\n"
+    "                    search, replaced atomically by every improvement (at most 4 a second)\n"
+    "  --progress-json F one JSON line per improvement (seconds, cost, tdi_percent, peak, bound,\n"
+    "                    source) to file F, or to stdout with '-' (then -o is required)\n"
     "exact search switches (for ablations):\n"
     "  --ttef                     add timetable-edge-finding (off by default: slower overall\n"
     "                             on the benchmark graphs, see bench/README.md)\n"
@@ -48,11 +58,18 @@ const char* kSolveHelp =
     "  --deterministic   LNS in epochs: the same seed gives the same result whatever --threads\n"
     "  --lns-epochs N    with --deterministic, stop after N epochs\n"
     "  --lns-fail-limit N  failures allowed per LNS neighbourhood (default 300)\n"
+    "SIGINT/SIGTERM stop the search and write the best schedule; a second one exits at once (the\n"
+    "-o file then holds the last improvement written).\n"
     "exit codes: 0 schedule written, 2 usage error, 3 bad input file, 4 proven infeasible,\n"
-    "            5 no schedule found within the limits, 1 internal error\n";
+    "            5 no schedule found within the limits, 1 internal error, 130 second interrupt\n";
 
-// SIGINT/SIGTERM ask the search to stop; it then writes its best schedule as usual.
-extern "C" void requestStop(int) { stopRequested().store(true); }
+// The first SIGINT/SIGTERM asks the search to stop (it then writes its best schedule as usual);
+// a second one exits at once: the -o file already holds the last improvement written.
+extern "C" void requestStop(int) {
+    static std::atomic<int> count{0};
+    if (count.fetch_add(1) >= 1) _exit(130);
+    stopRequested().store(true);
+}
 
 std::string percent(double x) {
     std::ostringstream o;
@@ -60,22 +77,59 @@ std::string percent(double x) {
     return o.str();
 }
 
-void writeJson(const nlohmann::json& j, const std::optional<std::string>& path) {
-    if (!path) {
-        std::cout << j.dump(1) << "\n";
-        return;
-    }
-    std::ofstream f(*path);
-    if (!f) throw InputError(*path + ": cannot open the output file for writing");
-    f << j.dump(1) << "\n";
-    if (!f.flush()) throw InputError(*path + ": cannot write the output file");
+double tdiOf(const Graph& g, int64_t cost) {
+    return g.baselineCost() == 0 ? 0.0
+                                 : 100.0 * static_cast<double>(cost - g.baselineCost()) /
+                                       static_cast<double>(g.baselineCost());
 }
+
+// Formats an improvement as a progress line: time, cost, TDI, peak, bound, gap, source.
+std::string progressLine(const Graph& g, const SolveEvent& e) {
+    const double gap = e.cost == 0 ? 0.0 : 100.0 * static_cast<double>(e.cost - e.bound) / static_cast<double>(e.cost);
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%8.2fs  cost %lld  TDI %.3f%%  peak %lld  bound %lld  gap %.3f%%  by %s", e.seconds,
+                  static_cast<long long>(e.cost), tdiOf(g, e.cost), static_cast<long long>(e.peak),
+                  static_cast<long long>(e.bound), gap, e.source.c_str());
+    return buf;
+}
+
+std::string progressJson(const Graph& g, const SolveEvent& e) {
+    return nlohmann::json{{"seconds", e.seconds}, {"cost", e.cost},     {"tdi_percent", tdiOf(g, e.cost)},
+                          {"peak", e.peak},       {"bound", e.bound},   {"source", e.source}}
+        .dump();
+}
+
+// Everything told of an improvement: the stderr line, the JSON stream and the -o file. Runs
+// on a search thread under the solver's lock, so it only formats and hands over.
+class ImprovementOutput {
+public:
+    ImprovementOutput(const Graph& g, bool quiet, std::ostream* stream, ScheduleWriter* writer)
+        : g_(g), quiet_(quiet), stream_(stream), writer_(writer) {}
+    void operator()(const SolveEvent& e) const {
+        if (!quiet_) std::cerr << progressLine(g_, e) << std::endl;
+        if (stream_) *stream_ << progressJson(g_, e) << std::endl;
+        if (writer_) writer_->submit(e.solution, e.bound);
+    }
+
+private:
+    const Graph& g_;
+    bool quiet_;
+    std::ostream* stream_;
+    ScheduleWriter* writer_;
+};
+
+OrderMode parseOrder(const std::optional<std::string>& text) {
+    if (!text || *text == "given") return OrderMode::Given;
+    if (*text == "free") return OrderMode::Free;
+    throw UsageError("--order must be given or free, not '" + *text + "'");
+}
+
 }  // namespace
 
 int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
-               "--fail-limit", "--lns-epochs", "--lns-fail-limit"},
+               "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
@@ -93,6 +147,10 @@ int cmdSolve(const std::vector<std::string>& argv) {
     SolveOptions opt;
     opt.copies = static_cast<int>(args.integer("--copies", 2, 1, 64));
     opt.strategy = args.value("--strategy").value_or("auto");
+    const std::string strategies = std::string(", ") + strategyNames() + ",";
+    if (strategies.find(", " + opt.strategy + ",") == std::string::npos)
+        throw UsageError("unknown strategy '" + opt.strategy + "' (expected " + strategyNames() + ")");
+    opt.order = parseOrder(args.value("--order"));
     if (args.value("--time-limit")) opt.timeLimitSeconds = args.real("--time-limit", 0, 0, 1e9);
     int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
@@ -109,71 +167,93 @@ int cmdSolve(const std::vector<std::string>& argv) {
     if (args.value("--lns-epochs")) opt.lns.maxEpochs = static_cast<uint64_t>(args.integer("--lns-epochs", 1, 0, 1LL << 40));
     opt.lns.failLimit = static_cast<uint64_t>(args.integer("--lns-fail-limit", 300, 1, 1LL << 40));
     const bool quiet = args.flag("-q");
-    if (!quiet) opt.progress = [](const std::string& line) { std::cerr << line << std::endl; };
     const auto outPath = args.value("-o");
+    const auto streamPath = args.value("--progress-json");
+    if (streamPath && *streamPath == "-" && !outPath)
+        throw UsageError("--progress-json - writes to stdout, so the schedule needs -o FILE");
+
+    // Refuse a bad output path now, not after the whole time limit.
+    if (outPath)
+        if (auto err = checkWritable(*outPath)) throw UsageError("-o " + *err);
+    std::ofstream streamFile;
+    std::ostream* stream = nullptr;
+    if (streamPath) {
+        if (*streamPath == "-") {
+            stream = &std::cout;
+        } else {
+            if (auto err = checkWritable(*streamPath)) throw UsageError("--progress-json " + *err);
+            streamFile.open(*streamPath);
+            if (!streamFile) throw UsageError("--progress-json " + *streamPath + ": cannot open for writing");
+            stream = &streamFile;
+        }
+    }
 
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
-    auto started = std::chrono::steady_clock::now();
+    RunFacts facts;
+    facts.started = std::chrono::steady_clock::now();
     const std::string& graphPath = args.positional()[0];
     Graph g = loadGraphFile(graphPath);
-    const int64_t peak = referencePeak(g);
-    opt.budget = budgetSpec.resolve(peak);
+    facts.graph = &g;
+    facts.referencePeak = referencePeak(g);
+    opt.budget = budgetSpec.resolve(facts.referencePeak);
     if (opt.budget <= 0) throw UsageError("the budget resolves to " + std::to_string(opt.budget) + ", not a positive amount");
+    // A graph whose sums the engine cannot hold is a bad input, refused before any search.
+    if (auto why = unrepresentableReason(g, opt.budget, opt.copies)) throw InputError(graphPath + ": " + *why);
+    facts.options = opt;
 
-    SolveOutcome outcome;
-    try {
-        outcome = solve(g, opt);
-    } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
-    }
+    std::optional<ScheduleWriter> writer;
+    if (outPath) writer.emplace(*outPath, facts, std::chrono::milliseconds(250));
+    opt.onImprovement = ImprovementOutput(g, quiet, stream, writer ? &*writer : nullptr);
+    SolveOutcome outcome = solve(g, opt);
+    if (writer) writer->stop();  // the final write below is the last word
 
-    SolveReport report;
-    report.status = statusName(outcome.status);
-    report.budget = opt.budget;
-    report.copies = opt.copies;
-    report.baselineCost = g.baselineCost();
-    report.referencePeak = peak;
+    SolveReport report = baseReport(facts, statusName(outcome.status));
     report.lowerBound = outcome.lowerBound;
-    report.strategy = opt.strategy;
-    report.version = MOCCASIN_VERSION;
-    report.seed = opt.seed;
-    report.threads = opt.threads;
-    report.timeLimitSeconds = opt.timeLimitSeconds;
+    report.message = outcome.message;
     report.statistics = outcome.statistics;
-    if (outcome.plan) {
-        Schedule schedule = materialize(g, *outcome.plan);
-        // Nothing leaves the program without passing the independent validator.
-        ValidationResult v = validateSchedule(g, schedule.computations, opt.budget, opt.copies);
-        if (!v.ok) {
+    if (outcome.solution) {
+        if (auto bad = addSchedule(facts, *outcome.solution, report)) {
             std::cerr << "moccasin solve: internal error: the " << opt.strategy
-                      << " schedule fails validation: " << v.violation << "\n";
+                      << " schedule fails validation: " << *bad << "\n";
             return kExitInternal;
         }
-        report.objective = v.cost;
-        report.peakMemory = v.peak;
-        report.computations = std::move(schedule.computations);
+        // The validated cost is the truth: a bound above it would be a bug, never a proof.
+        if (report.lowerBound && *report.lowerBound > *report.objective) {
+            std::cerr << "moccasin solve: internal inconsistency: lower bound " << *report.lowerBound
+                      << " exceeds the validated cost " << *report.objective << "; reporting feasible\n";
+            report.status = statusName(SolveStatus::Feasible);
+            report.lowerBound.reset();
+        }
     }
-    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    report.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - facts.started).count();
     struct rusage usage {};
     if (getrusage(RUSAGE_SELF, &usage) == 0) report.statistics["peak_rss_mb"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
-    writeJson(scheduleToJson(g, report), outPath);
+    const std::string text = scheduleToJson(g, report).dump(1) + "\n";
+    int code = kExitOk;
+    if (!outPath) {
+        std::cout << text << std::flush;
+    } else if (auto err = writeFileAtomically(*outPath, text)) {
+        // Nothing the user asked for is lost: the result goes to stdout instead.
+        std::cerr << "moccasin solve: " << *err << "; the schedule follows on stdout\n";
+        std::cout << text << std::flush;
+        code = kExitInternal;
+    }
 
     if (!quiet) {
-        std::cerr << g.name() << ": " << g.numNodes() << " nodes, " << g.numEdges() << " edges; budget "
-                  << opt.budget << " (" << percent(100.0 * static_cast<double>(opt.budget) / static_cast<double>(peak))
-                  << " of the peak " << peak << "), C = " << opt.copies << "\n";
+        std::cerr << g.name() << ": " << g.numNodes() << " nodes, " << g.numEdges() << " edges; budget " << opt.budget
+                  << " (" << percent(100.0 * static_cast<double>(opt.budget) / static_cast<double>(facts.referencePeak))
+                  << " of the peak " << facts.referencePeak << "), C = " << opt.copies << ", order "
+                  << orderName(opt.order) << "\n";
         std::cerr << opt.strategy << ": " << report.status;
-        if (outcome.plan) {
-            double tdi = g.baselineCost() == 0 ? 0.0
-                                               : 100.0 * static_cast<double>(report.objective - g.baselineCost()) /
-                                                     static_cast<double>(g.baselineCost());
-            std::cerr << ", cost " << report.objective << " (TDI " << percent(tdi) << "), peak " << report.peakMemory
-                      << ", " << outcome.plan->numRecomputations() << " recomputations";
+        if (report.objective) {
+            std::cerr << ", cost " << *report.objective << " (TDI " << percent(tdiOf(g, *report.objective)) << "), peak "
+                      << *report.peakMemory << ", " << outcome.solution->plan.numRecomputations() << " recomputations";
         }
         if (!outcome.message.empty()) std::cerr << "; " << outcome.message;
         std::cerr << " [" << std::fixed << std::setprecision(3) << report.wallSeconds << " s]\n";
     }
+    if (code != kExitOk) return code;
     switch (outcome.status) {
         case SolveStatus::Optimal:
         case SolveStatus::Feasible: return kExitOk;

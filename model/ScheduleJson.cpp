@@ -286,15 +286,24 @@ json scheduleToJson(const Graph& g, const SolveReport& r) {
             comps.push_back(json{{"node", nodeIdToJson(g.id(c.node))}, {"start", c.start}, {"end", c.end}});
         ops = operationsToJson(g, sorted);
     }
+    json order = json{{"mode", r.orderMode}};
+    if (!r.executionOrder.empty()) {
+        json seq = json::array();
+        for (int k : r.executionOrder) seq.push_back(nodeIdToJson(g.id(k)));
+        order["sequence"] = std::move(seq);
+    }
+    const bool has = hasSchedule(r.status) && r.objective;
     return json{{"format", kScheduleFormat},
                 {"graph", {{"name", g.name()}, {"nodes", g.numNodes()}, {"edges", g.numEdges()}}},
                 {"budget", r.budget},
                 {"copies", r.copies},
                 {"status", r.status},
-                {"objective", r.objective},
+                {"message", r.message.empty() ? json(nullptr) : json(r.message)},
+                {"order", std::move(order)},
+                {"objective", has ? json(*r.objective) : json(nullptr)},
                 {"baseline_cost", r.baselineCost},
-                {"tdi_percent", tdiPercent(r.objective, r.baselineCost)},
-                {"peak_memory", r.peakMemory},
+                {"tdi_percent", has ? json(tdiPercent(*r.objective, r.baselineCost)) : json(nullptr)},
+                {"peak_memory", has && r.peakMemory ? json(*r.peakMemory) : json(nullptr)},
                 {"reference_peak", r.referencePeak},
                 {"lower_bound", r.lowerBound ? json(*r.lowerBound) : json(nullptr)},
                 {"solver", solverJson(r)},

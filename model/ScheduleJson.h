@@ -20,9 +20,12 @@ struct SolveReport {
     std::string status;  // optimal | feasible | infeasible | unknown
     int64_t budget = 0;
     int copies = 2;
-    int64_t objective = 0;
+    std::optional<int64_t> objective;   // null in the file when there is no schedule
     int64_t baselineCost = 0;
-    int64_t peakMemory = 0;
+    std::optional<int64_t> peakMemory;  // likewise
+    std::string message;                // why there is no schedule, or how it was proven
+    std::string orderMode = "given";    // given | free
+    std::vector<int> executionOrder;    // first computations' order (node indices); empty: pi
     int64_t referencePeak = 0;
     std::optional<int64_t> lowerBound;
     std::string strategy;

@@ -1,5 +1,6 @@
 // Wall-clock and stop-flag limits for a search, polled cheaply.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -20,6 +21,12 @@ public:
     }
     // Ends the search early (e.g. optimality was proven by another thread).
     void cancel() const { cancelled_.store(true, std::memory_order_relaxed); }
+    // Seconds left, or nullopt without a time limit (never negative).
+    std::optional<double> remaining() const {
+        if (!end_) return std::nullopt;
+        return std::max(0.0, std::chrono::duration<double>(*end_ - std::chrono::steady_clock::now()).count());
+    }
+    bool hasLimit() const { return end_.has_value(); }
     double elapsed() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }

@@ -15,7 +15,7 @@ bool Incumbent::offer(const StagedPlan& plan, const std::string& source) {
     ++solutions_;
     last_ = clock_.elapsed();
     if (first_ < 0) first_ = last_;
-    if (listener_) listener_(Improvement{ev.cost, ev.peak, last_, source});
+    if (sink_) sink_->improved(Improvement{ev.cost, ev.peak, last_, source}, *best_);
     return true;
 }
 

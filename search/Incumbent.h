@@ -4,7 +4,6 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -24,7 +23,12 @@ public:
         double seconds;
         std::string source;
     };
-    using Listener = std::function<void(const Improvement&)>;
+    // Told of every improvement (under the incumbent's lock, so one call at a time).
+    class Sink {
+    public:
+        virtual ~Sink() = default;
+        virtual void improved(const Improvement& imp, const StagedPlan& plan) = 0;
+    };
 
     Incumbent(const Graph& g, int64_t budget, int copies, const Deadline& clock)
         : g_(g), budget_(budget), copies_(copies), clock_(clock) {}
@@ -39,8 +43,8 @@ public:
     uint64_t solutions() const;
     double secondsToFirst() const;
     double secondsToBest() const;
-    // Called (under the lock) after every improvement, e.g. to print a progress line.
-    void setListener(Listener l) { listener_ = std::move(l); }
+    // `sink` (owned by the caller, outliving the search) is told of every improvement.
+    void setSink(Sink* sink) { sink_ = sink; }
 
 private:
     const Graph& g_;
@@ -52,7 +56,7 @@ private:
     std::optional<StagedPlan> best_;
     uint64_t solutions_ = 0;
     double first_ = -1, last_ = -1;
-    Listener listener_;
+    Sink* sink_ = nullptr;
 };
 
 }  // namespace moccasin

@@ -1,15 +1,16 @@
 #include "search/Solver.h"
 
-#include <algorithm>
+#include <cassert>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
-#include <thread>
 
-#include "model/LowerBound.h"
 #include "model/Peak.h"
+#include "search/FreeOrder.h"
+#include "search/GivenOrder.h"
 #include "search/Greedy.h"
-#include "search/Incumbent.h"
-#include "search/PeakDescent.h"
+#include "search/SolveRecord.h"
+#include "solver/Types.h"
 
 namespace moccasin {
 
@@ -23,151 +24,106 @@ const char* statusName(SolveStatus s) {
     return "unknown";
 }
 
+const char* orderName(OrderMode m) { return m == OrderMode::Free ? "free" : "given"; }
+
 const char* strategyNames() { return "auto, lns, exact, greedy, none"; }
+
+Schedule Solution::schedule() const {
+    Schedule s = materialize(*solvedGraph, plan);
+    if (!order.empty())
+        for (Computation& c : s.computations) c.node = order[c.node];
+    return s;
+}
+
+std::vector<int> Solution::executionOrder() const {
+    if (!order.empty()) return order;
+    std::vector<int> identity(solvedGraph->numNodes());
+    for (int k = 0; k < solvedGraph->numNodes(); ++k) identity[k] = k;
+    return identity;
+}
+
+std::optional<std::string> unrepresentableReason(const Graph& g, int64_t budget, int copies) {
+    // Every engine value (a cost sum, a memory sum, an event) must stay within solver::kMaxValue
+    // so that bound arithmetic cannot overflow. The largest are C times the baseline cost (the
+    // objective's upper bound), C times the total size (the cumulative's load) and the budget.
+    const __int128 limit = solver::kMaxValue;
+    const __int128 c = copies;
+    if (c * g.baselineCost() > limit)
+        return "the costs sum to " + std::to_string(g.baselineCost()) + "; with up to " + std::to_string(copies) +
+               " computations per node the total could exceed 2^60, the largest value the solver handles";
+    if (c * g.totalSize() > limit)
+        return "the sizes sum to " + std::to_string(g.totalSize()) + "; with up to " + std::to_string(copies) +
+               " copies per node memory could exceed 2^60, the largest value the solver handles";
+    if (budget > solver::kMaxValue) return "the budget " + std::to_string(budget) + " exceeds 2^60";
+    const __int128 n = g.numNodes();
+    if (n * (n + 1) / 2 > limit) return "the graph has too many nodes for the staged timeline";
+    return std::nullopt;
+}
 
 namespace {
 
-// Above this size the exact search rarely proves anything: every thread does LNS.
-constexpr int kExactPortfolioMaxNodes = 2000;
-
-// Formats an improvement as a progress line: time, cost, TDI, peak, bound, gap, source.
-std::string progressLine(const Graph& g, const Incumbent::Improvement& imp, int64_t lowerBound) {
-    const double d = static_cast<double>(std::max<int64_t>(g.baselineCost(), 1));
-    const double tdi = 100.0 * static_cast<double>(imp.cost - g.baselineCost()) / d;
-    const double gap = imp.cost == 0 ? 0.0 : 100.0 * static_cast<double>(imp.cost - lowerBound) / static_cast<double>(imp.cost);
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%8.2fs  cost %lld  TDI %.3f%%  peak %lld  bound %lld  gap %.3f%%  by %s", imp.seconds,
-                  static_cast<long long>(imp.cost), tdi, static_cast<long long>(imp.peak),
-                  static_cast<long long>(lowerBound), gap, imp.source.c_str());
-    return buf;
-}
-
-void finish(const Graph& g, Incumbent& incumbent, int64_t lowerBound, SolveOutcome& out) {
-    out.plan = incumbent.best();
-    out.lowerBound = std::max(lowerBound, g.baselineCost());
-    if (!out.plan) {
-        if (out.message.empty()) out.message = "no schedule found within the limits";
+// Settles the status from the best solution and the proven bound. A bound above the cost of a
+// schedule that passed the model's evaluation is a bug in a bound, never a proof: debug builds
+// stop on it; release builds report the schedule as feasible, drop the bound and say why.
+void settle(const std::shared_ptr<const Solution>& best, int64_t bound, SolveOutcome& out) {
+    out.solution = best;
+    out.lowerBound = bound;
+    if (!best) {
         out.status = SolveStatus::Unknown;
         return;
     }
-    if (incumbent.cost() <= *out.lowerBound) out.lowerBound = incumbent.cost();
-    out.status = incumbent.cost() == *out.lowerBound ? SolveStatus::Optimal : SolveStatus::Feasible;
-    out.statistics["solutions"] = incumbent.solutions();
-    out.statistics["seconds_to_first"] = incumbent.secondsToFirst();
-    out.statistics["seconds_to_best"] = incumbent.secondsToBest();
+    if (bound > best->cost) {
+        assert(false && "a proven lower bound exceeds the cost of a valid schedule");
+        out.status = SolveStatus::Feasible;
+        out.lowerBound.reset();
+        out.statistics["bound_inconsistency"] = {{"bound", bound}, {"cost", best->cost}};
+        out.message = "internal inconsistency: the lower bound " + std::to_string(bound) +
+                      " exceeds the cost " + std::to_string(best->cost) +
+                      " of a valid schedule; no optimality is claimed (please report this)";
+        return;
+    }
+    out.status = bound == best->cost ? SolveStatus::Optimal : SolveStatus::Feasible;
 }
 
-// Greedy, exact and LNS phases in the order the strategy asks for, sharing one incumbent.
-SolveOutcome runSearch(const Graph& g, const SolveOptions& options) {
+SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecord& record) {
     SolveOutcome out;
-    const bool isExact = options.strategy == "exact";
-    std::optional<double> limit = options.timeLimitSeconds;
-    if (!limit && !isExact) limit = kDefaultTimeLimit;
-    Deadline deadline(limit);
-    Incumbent incumbent(g, options.budget, options.copies, deadline);
-    int64_t lowerBound = g.baselineCost();
-    if (options.progress)
-        incumbent.setListener([&](const Incumbent::Improvement& imp) { options.progress(progressLine(g, imp, lowerBound)); });
-
-    GreedyResult warm = bestGreedyPlan(g, options.budget, options.copies, &deadline);
-    out.statistics["greedy_evictions"] = warm.evictions;
-    if (warm.plan) incumbent.offer(*warm.plan, "greedy");
-    if (!incumbent.has() && options.strategy != "exact" && !deadline.expired()) {
-        // No schedule from the greedy: walk the budget down from one it can meet, using half of
-        // the remaining time at most.
-        Deadline phase(limit ? std::optional<double>(0.5 * (*limit - deadline.elapsed())) : std::nullopt);
-        ModelOptions m = options.exact.model;
-        m.timing = false;
-        if (auto plan = descendToBudget(g, options.budget, options.copies, phase, m, options.seed))
-            incumbent.offer(*plan, "descent");
-    }
-    lowerBound = std::max(lowerBound, rootLowerBound(g, options.budget, options.copies, 200,
-                                                     incumbent.has() ? incumbent.cost() : 2 * g.baselineCost()));
-    if (incumbent.has() && incumbent.cost() <= lowerBound) {
-        finish(g, incumbent, lowerBound, out);
-        return out;
-    }
-
-    ExactOptions exact = options.exact;
-    exact.seed = options.seed;
-    LnsOptions lns = options.lns;
-    lns.threads = options.threads;
-    lns.seed = options.seed;
-    lns.deterministic = options.deterministic;
-    lns.model = options.exact.model;
-    lns.model.ttef = false;          // measured: TTEF costs LNS more steps than it saves
-    lns.model.timing = false;        // clock reads cost more than the cheap propagators
-    lns.model.boundIterations = std::min(lns.model.boundIterations, 2);
-    auto runExact = [&](const Deadline& clock) {
-        exact.knownLowerBound = lowerBound;  // computed above: the search need not redo it
-        ExactResult r = solveExactShared(g, options.budget, options.copies, exact, incumbent, clock);
-        out.statistics["exact"] = r.statistics;
-        lowerBound = std::max(lowerBound, r.lowerBound);
-        return r;
-    };
-    auto runLnsPhase = [&](int threads) {
-        lns.threads = threads;
-        out.statistics["lns"] = runLns(g, options.budget, options.copies, incumbent, deadline, lns).toJson();
-    };
-
-    // A portfolio for auto with several threads: one exact search (it may prove optimality and
-    // then stops everything) beside LNS workers. Large graphs get LNS only.
-    const bool portfolio = options.strategy == "auto" && options.threads >= 2 && incumbent.has() &&
-                           !options.deterministic && g.numNodes() <= kExactPortfolioMaxNodes;
-    if (portfolio) {
-        ExactResult r;
-        std::thread exactThread([&] {
-            r = runExact(deadline);
-            if (r.provedOptimal || r.provedInfeasible) deadline.cancel();
-        });
-        runLnsPhase(options.threads - 1);
-        exactThread.join();
-        if (r.provedInfeasible) {  // cannot happen with an incumbent, but say it right if it does
-            out.status = SolveStatus::Infeasible;
+    auto graph = std::shared_ptr<const Graph>(&g, [](const Graph*) {});
+    std::optional<StagedPlan> plan;
+    if (options.strategy == "none") {
+        plan = StagedPlan::noRecompute(g.numNodes());
+        int64_t peak = evaluate(g, materialize(g, *plan)).peak;
+        if (peak > options.budget) {
+            out.message = "the no-recompute schedule peaks at " + std::to_string(peak) + ", above the budget " +
+                          std::to_string(options.budget);
             return out;
         }
     } else {
-        // auto on one thread: a short exact search (it settles small instances), LNS until 85%
-        // of the time, then the exact search again with the improved incumbent for a proof.
-        // When there is no schedule to improve on, the exact search gets all the time.
-        const bool staged = options.strategy == "auto" && limit && incumbent.has() && !options.deterministic;
-        if (isExact || options.strategy == "auto") {
-            std::optional<double> share;
-            if (staged) share = std::min(*limit - deadline.elapsed(), std::min(2.0, 0.1 * *limit));
-            Deadline phase(share);
-            ExactResult r = runExact(share ? phase : deadline);
-            if (r.provedInfeasible) {
-                out.status = SolveStatus::Infeasible;
-                out.message = "the search proved that no schedule meets the budget";
-                out.lowerBound = lowerBound;
-                return out;
-            }
-            if (r.provedOptimal || isExact || !incumbent.has()) {
-                finish(g, incumbent, lowerBound, out);
-                return out;
-            }
+        GreedyResult r = bestGreedyPlan(g, options.budget, options.copies);
+        out.statistics["greedy_evictions"] = r.evictions;
+        if (!r.plan) {
+            out.message = "the greedy could not meet the budget: " + r.failure;
+            return out;
         }
-        if (incumbent.has() && !deadline.expired()) {
-            if (staged) {
-                Deadline lnsClock(std::max(0.0, 0.85 * *limit - deadline.elapsed()));
-                lns.threads = 1;
-                out.statistics["lns"] = runLns(g, options.budget, options.copies, incumbent, lnsClock, lns).toJson();
-                if (!deadline.expired()) runExact(deadline);
-            } else {
-                runLnsPhase(options.threads);
-            }
-        }
+        plan = std::move(r.plan);
     }
-    if (!incumbent.has() && !warm.plan) out.message = "no schedule found: " + warm.failure;
-    finish(g, incumbent, lowerBound, out);
+    Evaluation ev = evaluate(g, materialize(g, *plan));
+    auto s = std::make_shared<Solution>(Solution{graph, {}, *plan, ev.cost, ev.peak});
+    record.offer(s, options.strategy);
+    // Every node is computed at least once: a plan at the baseline cost is optimal.
+    settle(record.best(), g.baselineCost(), out);
     return out;
 }
 
 }  // namespace
 
 SolveOutcome solve(const Graph& g, const SolveOptions& options) {
-    SolveOutcome out;
     if (options.copies < 1) throw std::invalid_argument("copies must be at least 1");
+    if (auto why = unrepresentableReason(g, options.budget, options.copies)) throw std::invalid_argument(*why);
+    const bool search = options.strategy == "exact" || options.strategy == "lns" || options.strategy == "auto";
+    if (!search && options.strategy != "none" && options.strategy != "greedy")
+        throw std::invalid_argument("unknown strategy '" + options.strategy + "' (expected " + strategyNames() + ")");
+
+    SolveOutcome out;
     const int64_t limit = budgetLowerLimit(g);
     if (options.budget < limit) {
         out.status = SolveStatus::Infeasible;
@@ -176,35 +132,29 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
                       " needs its output and all its inputs in memory at once";
         return out;
     }
-    if (options.strategy == "none" || options.strategy == "greedy") {
-        std::optional<StagedPlan> plan;
-        if (options.strategy == "none") {
-            plan = StagedPlan::noRecompute(g.numNodes());
-            int64_t peak = evaluate(g, materialize(g, *plan)).peak;
-            if (peak > options.budget) {
-                out.message = "the no-recompute schedule peaks at " + std::to_string(peak) + ", above the budget " +
-                              std::to_string(options.budget);
-                return out;
-            }
-        } else {
-            GreedyResult r = bestGreedyPlan(g, options.budget, options.copies);
-            out.statistics["greedy_evictions"] = r.evictions;
-            if (!r.plan) {
-                out.message = "the greedy could not meet the budget: " + r.failure;
-                return out;
-            }
-            plan = std::move(r.plan);
-        }
-        // Every node is computed at least once: a plan at the baseline cost is optimal.
-        int64_t cost = evaluate(g, materialize(g, *plan)).cost;
-        out.plan = std::move(plan);
-        out.lowerBound = g.baselineCost();
-        out.status = cost == g.baselineCost() ? SolveStatus::Optimal : SolveStatus::Feasible;
+    std::optional<double> timeLimit = options.timeLimitSeconds;
+    if (!timeLimit && options.strategy != "exact") timeLimit = kDefaultTimeLimit;
+    Deadline deadline(timeLimit);
+    SolveRecord record(deadline, options.onImprovement);
+    record.raiseBound(g.baselineCost());  // every node is computed at least once, in any order
+    if (!search) return solveSimple(g, options, record);
+    if (options.order == OrderMode::Free) return solveFreeOrder(g, options, record, deadline);
+
+    OrderedGraph given{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), {}};
+    OrderRun run = runOnOrder(given, options, record, deadline);
+    record.raiseBound(run.bound);
+    out.statistics = run.statistics;
+    if (run.provedInfeasible && !run.hasPlan) {
+        out.status = SolveStatus::Infeasible;
+        out.lowerBound = record.bound();
+        out.message = run.message;
         return out;
     }
-    if (options.strategy == "exact" || options.strategy == "lns" || options.strategy == "auto")
-        return runSearch(g, options);
-    throw std::invalid_argument("unknown strategy '" + options.strategy + "' (expected " + strategyNames() + ")");
+    settle(record.best(), record.bound(), out);
+    if (!out.solution) out.message = run.message;
+    if (run.provedInfeasible && run.hasPlan && out.message.empty())
+        out.message = "internal inconsistency: the search proved infeasibility beside a valid schedule";
+    return out;
 }
 
 }  // namespace moccasin

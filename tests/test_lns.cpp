@@ -89,8 +89,8 @@ TEST_CASE("lns: schedules validate and never cost more than the greedy start") {
         opt.seed = seed;
         SolveOutcome out = solve(g, opt);
         CAPTURE(seed);
-        REQUIRE(out.plan);
-        Schedule s = materialize(g, *out.plan);
+        REQUIRE(out.solution);
+        Schedule s = out.solution->schedule();
         ValidationResult v = validateSchedule(g, s.computations, budget, 2);
         CHECK_MESSAGE(v.ok, v.violation);
         CHECK(v.cost <= greedyCost);
@@ -115,16 +115,16 @@ TEST_CASE("lns: deterministic mode gives the same schedule with 1 and 2 threads"
         opt.deterministic = true;
         opt.lns.maxEpochs = 6;
         SolveOutcome out = solve(g, opt);
-        REQUIRE(out.plan);
-        int64_t cost = evaluate(g, materialize(g, *out.plan)).cost;
+        REQUIRE(out.solution);
+        int64_t cost = evaluate(g, out.solution->schedule()).cost;
         CAPTURE(threads);
         if (!first) {
-            first = out.plan;
+            first = out.solution->plan;
             firstCost = cost;
             continue;
         }
         CHECK(cost == firstCost);
-        CHECK(out.plan->recomputeStages == first->recomputeStages);
+        CHECK(out.solution->plan.recomputeStages == first->recomputeStages);
     }
 }
 

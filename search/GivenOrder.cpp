@@ -1,0 +1,190 @@
+#include "search/GivenOrder.h"
+
+#include <algorithm>
+#include <limits>
+#include <thread>
+
+#include "model/LowerBound.h"
+#include "search/Greedy.h"
+#include "search/Incumbent.h"
+#include "search/PeakDescent.h"
+
+namespace moccasin {
+
+namespace {
+
+// Above this size the exact search rarely proves anything: every thread does LNS.
+constexpr int kExactPortfolioMaxNodes = 2000;
+
+int64_t saturatingDouble(int64_t x) {
+    return x > std::numeric_limits<int64_t>::max() / 2 ? std::numeric_limits<int64_t>::max() : 2 * x;
+}
+
+// The exact search of one order, run on its own thread beside LNS. It owns its result; the
+// caller reads it only after join().
+class ExactWorker {
+public:
+    ExactWorker(const Graph& g, int64_t budget, int copies, const ExactOptions& options, Incumbent& incumbent,
+                const Deadline& deadline)
+        : g_(g), budget_(budget), copies_(copies), options_(options), incumbent_(incumbent), deadline_(deadline) {}
+    void operator()() {
+        result_ = solveExactShared(g_, budget_, copies_, options_, incumbent_, deadline_);
+        // A proof settles the instance: the other workers stop.
+        if (result_.provedOptimal || result_.provedInfeasible) deadline_.cancel();
+    }
+    const ExactResult& result() const { return result_; }
+
+private:
+    const Graph& g_;
+    int64_t budget_;
+    int copies_;
+    ExactOptions options_;
+    Incumbent& incumbent_;
+    const Deadline& deadline_;
+    ExactResult result_;
+};
+
+class OrderSearch {
+public:
+    OrderSearch(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
+                const Deadline& deadline)
+        : g_(*instance.graph),
+          opt_(options),
+          deadline_(deadline),
+          incumbent_(g_, options.budget, options.copies, deadline),
+          sink_(record, instance.graph, instance.order) {
+        incumbent_.setSink(&sink_);
+        exact_ = options.exact;
+        exact_.seed = options.seed;
+        lns_ = options.lns;
+        lns_.threads = std::max(1, options.threads);
+        lns_.seed = options.seed;
+        lns_.deterministic = options.deterministic;
+        lns_.model = options.exact.model;
+        lns_.model.ttef = false;    // measured: TTEF costs LNS more steps than it saves
+        lns_.model.timing = false;  // clock reads cost more than the cheap propagators
+        lns_.model.boundIterations = std::min(lns_.model.boundIterations, 2);
+    }
+
+    OrderRun run(const std::optional<StagedPlan>& warmStart) {
+        if (warmStart) incumbent_.offer(*warmStart, "warm start");
+        warm();
+        out_.bound = std::max(g_.baselineCost(),
+                              rootLowerBound(g_, opt_.budget, opt_.copies, 200,
+                                             incumbent_.has() ? incumbent_.cost() : saturatingDouble(g_.baselineCost())));
+        if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
+        out_.hasPlan = incumbent_.has();
+        if (out_.hasPlan) {
+            out_.cost = incumbent_.cost();
+            out_.statistics["solutions"] = incumbent_.solutions();
+            out_.statistics["seconds_to_first"] = incumbent_.secondsToFirst();
+            out_.statistics["seconds_to_best"] = incumbent_.secondsToBest();
+        } else if (out_.message.empty()) {
+            out_.message = out_.provedInfeasible ? "the search proved that no schedule meets the budget"
+                                                 : "no schedule found within the limits" + greedyFailure_;
+        }
+        return out_;
+    }
+
+private:
+    // The greedy, and the feasibility descent when the greedy meets no schedule.
+    void warm() {
+        GreedyResult greedy = bestGreedyPlan(g_, opt_.budget, opt_.copies, &deadline_);
+        out_.statistics["greedy_evictions"] = greedy.evictions;
+        if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
+        if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
+        if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
+        // Walk the budget down from one the greedy meets, with half of the remaining time.
+        std::optional<double> left = deadline_.remaining();
+        Deadline phase(left ? std::optional<double>(0.5 * *left) : std::nullopt);
+        ModelOptions m = opt_.exact.model;
+        m.timing = false;
+        if (auto plan = descendToBudget(g_, opt_.budget, opt_.copies, phase, m, opt_.seed))
+            incumbent_.offer(*plan, "descent");
+    }
+
+    void absorb(const ExactResult& r) {
+        out_.statistics["exact"] = r.statistics;
+        out_.bound = std::max(out_.bound, r.lowerBound);
+        out_.provedOptimal = out_.provedOptimal || r.provedOptimal;
+        out_.provedInfeasible = out_.provedInfeasible || r.provedInfeasible;
+    }
+    ExactResult runExact(const Deadline& clock) {
+        ExactOptions e = exact_;
+        e.knownLowerBound = out_.bound;  // computed above: the search need not redo it
+        ExactResult r = solveExactShared(g_, opt_.budget, opt_.copies, e, incumbent_, clock);
+        absorb(r);
+        return r;
+    }
+    void runLnsFor(const Deadline& clock, int threads) {
+        LnsOptions l = lns_;
+        l.threads = threads;
+        out_.statistics["lns"] = runLns(g_, opt_.budget, opt_.copies, incumbent_, clock, l).toJson();
+    }
+
+    void search() {
+        const bool isExact = opt_.strategy == "exact";
+        if (isExact) {
+            runExact(deadline_);
+            return;
+        }
+        if (!incumbent_.has()) {
+            // Nothing for LNS to improve: auto gives the exact search all the time (it may find a
+            // schedule or prove there is none).
+            if (opt_.strategy == "auto" && !deadline_.expired()) runExact(deadline_);
+            return;
+        }
+        if (deadline_.expired()) return;
+        // lns; auto --deterministic (the exact phase would depend on the clock); graphs too large
+        // for the exact search to prove anything: LNS on every thread.
+        if (opt_.strategy == "lns" || opt_.deterministic || g_.numNodes() > kExactPortfolioMaxNodes) {
+            runLnsFor(deadline_, lns_.threads);
+            return;
+        }
+        if (opt_.threads >= 2) {
+            // A portfolio: one exact search (a proof stops everything) beside LNS workers.
+            ExactOptions e = exact_;
+            e.knownLowerBound = out_.bound;
+            ExactWorker worker(g_, opt_.budget, opt_.copies, e, incumbent_, deadline_);
+            std::thread exactThread(std::ref(worker));
+            runLnsFor(deadline_, opt_.threads - 1);
+            exactThread.join();
+            absorb(worker.result());
+            return;
+        }
+        // One thread: a short exact search (it settles small instances), LNS until 85% of the
+        // time, then the exact search again with the improved incumbent for a proof.
+        std::optional<double> left = deadline_.remaining();
+        if (!left) {
+            runExact(deadline_);
+            return;
+        }
+        const double total = deadline_.elapsed() + *left;
+        Deadline firstShare(std::min(*left, std::min(2.0, 0.1 * total)));
+        ExactResult r = runExact(firstShare);
+        if (r.provedOptimal || r.provedInfeasible || deadline_.expired()) return;
+        Deadline lnsShare(std::max(0.0, 0.85 * total - deadline_.elapsed()));
+        runLnsFor(lnsShare, 1);
+        if (!deadline_.expired()) runExact(deadline_);
+    }
+
+    const Graph& g_;
+    const SolveOptions& opt_;
+    const Deadline& deadline_;
+    Incumbent incumbent_;
+    RecordSink sink_;
+    ExactOptions exact_;
+    LnsOptions lns_;
+    OrderRun out_;
+    std::string greedyFailure_;
+};
+
+}  // namespace
+
+OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
+                    const Deadline& deadline, const std::optional<StagedPlan>& warmStart) {
+    OrderSearch search(instance, options, record, deadline);
+    return search.run(warmStart);
+}
+
+}  // namespace moccasin
