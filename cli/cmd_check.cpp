@@ -21,12 +21,14 @@ namespace moccasin::cli {
 namespace {
 
 const char* kCheckUsage =
-    "usage: moccasin check GRAPH SCHEDULE [--budget B] [--copies C]\n"
+    "usage: moccasin check GRAPH SCHEDULE [--budget B] [--copies C] [--json]\n"
     "Replays SCHEDULE (a moccasin-schedule/1 file) on GRAPH and reports the first violation.\n"
     "  --budget B   memory budget, overriding the file's: a fraction of the reference peak\n"
     "               (0.8, 80%) or an absolute amount (123456789, 900MB, 12GiB)\n"
     "  --copies C   most computations allowed per node, overriding the file's (default 2)\n"
-    "exit codes: 0 valid, 1 violation, 2 usage error, 3 bad input file\n";
+    "  --json       print one JSON object (valid, violation, peak, cost, tdi_percent, budget,\n"
+    "               copies) instead of the text line\n"
+    "exit codes: 0 valid, 6 violation, 2 usage error, 3 bad input file, 1 internal error\n";
 
 int64_t chooseBudget(const Args& args, const Graph& g, const ScheduleFile& file) {
     if (auto text = args.value("--budget")) {
@@ -78,16 +80,32 @@ double tdiPercent(int64_t cost, int64_t baseline) {
                                      static_cast<double>(baseline);
 }
 
-int report(const std::optional<std::string>& violation) {
-    if (!violation) return kExitOk;
-    std::cout << "VIOLATION: " << *violation << "\n";
-    return kExitViolation;
+// The verdict, as a text line or as one JSON object.
+int report(const Graph& g, const std::optional<std::string>& violation, const ValidationResult& v, int64_t budget,
+           int copies, bool asJson) {
+    if (asJson) {
+        nlohmann::json j{{"valid", !violation},
+                         {"violation", violation ? nlohmann::json(*violation) : nlohmann::json(nullptr)},
+                         {"peak", v.peak},
+                         {"cost", v.cost},
+                         {"tdi_percent", tdiPercent(v.cost, g.baselineCost())},
+                         {"baseline_cost", g.baselineCost()},
+                         {"budget", budget},
+                         {"copies", copies}};
+        std::cout << j.dump() << "\n";
+    } else if (violation) {
+        std::cout << "VIOLATION: " << *violation << "\n";
+    } else {
+        std::cout << "OK: peak " << v.peak << " (" << percent(ratioPercent(v.peak, budget)) << " of budget " << budget
+                  << "), cost " << v.cost << ", TDI " << percent(tdiPercent(v.cost, g.baselineCost())) << "\n";
+    }
+    return violation ? kExitViolation : kExitOk;
 }
 
 }  // namespace
 
 int cmdCheck(const std::vector<std::string>& argv) {
-    Args args(argv, {"--budget", "--copies"}, {"--help", "-h"});
+    Args args(argv, {"--budget", "--copies"}, {"--help", "-h", "--json"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kCheckUsage;
         return kExitOk;
@@ -99,14 +117,13 @@ int cmdCheck(const std::vector<std::string>& argv) {
     const int copies =
         static_cast<int>(args.integer("--copies", file.copies.value_or(2), 1, std::numeric_limits<int>::max()));
 
+    const bool asJson = args.flag("--json");
     const ValidationResult v = validateSchedule(g, file.computations, budget, copies);
-    if (!v.ok) return report(v.violation);
-    if (int code = report(checkClaims(file, v))) return code;
-    if (int code = report(checkReplay(g, file, v))) return code;
-
-    std::cout << "OK: peak " << v.peak << " (" << percent(ratioPercent(v.peak, budget)) << " of budget " << budget
-              << "), cost " << v.cost << ", TDI " << percent(tdiPercent(v.cost, g.baselineCost())) << "\n";
-    return kExitOk;
+    std::optional<std::string> violation;
+    if (!v.ok) violation = v.violation;
+    if (!violation) violation = checkClaims(file, v);
+    if (!violation) violation = checkReplay(g, file, v);
+    return report(g, violation, v, budget, copies, asJson);
 }
 
 }  // namespace moccasin::cli

@@ -69,10 +69,16 @@ public:
     OrderRun run(const std::optional<StagedPlan>& warmStart) {
         if (warmStart) incumbent_.offer(*warmStart, "warm start");
         warm();
-        out_.bound = std::max(g_.baselineCost(),
+        if (out_.provedInfeasible) return finish();
+        out_.bound = std::max({out_.bound, g_.baselineCost(),
                               rootLowerBound(g_, opt_.budget, opt_.copies, 200,
-                                             incumbent_.has() ? incumbent_.cost() : saturatingDouble(g_.baselineCost())));
+                                             incumbent_.has() ? incumbent_.cost() : saturatingDouble(g_.baselineCost()))});
         if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
+        return finish();
+    }
+
+private:
+    OrderRun finish() {
         out_.hasPlan = incumbent_.has();
         if (out_.hasPlan) {
             out_.cost = incumbent_.cost();
@@ -86,7 +92,6 @@ public:
         return out_;
     }
 
-private:
     // The greedy, and the feasibility descent when the greedy meets no schedule.
     void warm() {
         GreedyResult greedy = bestGreedyPlan(g_, opt_.budget, opt_.copies, &deadline_);
@@ -94,6 +99,16 @@ private:
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
+        if (opt_.strategy == "auto" && !opt_.deterministic) {
+            // A short exact search first: on small instances it finds a schedule or proves
+            // that there is none long before the descent would give up.
+            std::optional<double> left = deadline_.remaining();
+            Deadline share(left ? std::optional<double>(std::min(*left, std::min(2.0, 0.1 * (*left + deadline_.elapsed()))))
+                                : std::optional<double>(2.0));
+            out_.bound = std::max(out_.bound, g_.baselineCost());
+            ExactResult r = runExact(share);
+            if (r.provedInfeasible || incumbent_.has()) return;
+        }
         // Walk the budget down from one the greedy meets, with half of the remaining time.
         std::optional<double> left = deadline_.remaining();
         Deadline phase(left ? std::optional<double>(0.5 * *left) : std::nullopt);

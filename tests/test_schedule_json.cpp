@@ -357,7 +357,7 @@ TEST_CASE("moccasin check: exit codes and output") {
     CHECK(ok.out == "OK: peak 60 (100.00% of budget 60), cost 7, TDI 16.67%\n");
 
     Run fraction = runCheck(files + " --budget 0.5");  // 30 < 60
-    CHECK(fraction.code == 1);
+    CHECK(fraction.code == 6);
     CHECK(fraction.out == "VIOLATION: memory over budget at event 3: 60 > budget 30\n");
 
     CHECK(runCheck(files + " --budget 120").out == "OK: peak 60 (50.00% of budget 120), cost 7, TDI 16.67%\n");
@@ -368,7 +368,7 @@ TEST_CASE("moccasin check: exit codes and output") {
     lie["objective"] = 6;
     TempFile lying(lie.dump());
     Run claimed = runCheck(graph.path() + " " + lying.path());
-    CHECK(claimed.code == 1);
+    CHECK(claimed.code == 6);
     CHECK(claimed.out == "VIOLATION: the file claims objective 6, but the computations cost 7\n");
 
     json reordered = doc;
@@ -386,6 +386,21 @@ TEST_CASE("moccasin check: exit codes and output") {
     CHECK(runCheck(files + " --budget lots").code == 2);
     CHECK(runCheck(files + " --frobnicate").code == 2);
     CHECK(runCheck("--help").code == 0);
+
+    // --json: one object with the verdict and the figures, the same exit codes.
+    Run okJson = runCheck(files + " --json");
+    CHECK(okJson.code == 0);
+    json verdict = json::parse(okJson.out);
+    CHECK(verdict["valid"] == true);
+    CHECK(verdict["violation"].is_null());
+    CHECK(verdict["peak"] == 60);
+    CHECK(verdict["cost"] == 7);
+    CHECK(verdict["budget"] == 60);
+    Run badJson = runCheck(files + " --budget 0.5 --json");
+    CHECK(badJson.code == 6);
+    json badVerdict = json::parse(badJson.out);
+    CHECK(badVerdict["valid"] == false);
+    CHECK(badVerdict["violation"] == "memory over budget at event 3: 60 > budget 30");
 
     TempFile notJson("not json");
     Run bad = runCheck(graph.path() + " " + notJson.path());

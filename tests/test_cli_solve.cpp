@@ -1,0 +1,135 @@
+// `moccasin solve` as a user runs it: the output path checked before the search, null fields and
+// a message without a schedule, the improvement stream, the order record, bad input exit codes.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/GraphJson.h"
+#include "model/ScheduleJson.h"
+#include "model/Validator.h"
+#include "support/SharedGraphs.h"
+
+using namespace moccasin;
+using nlohmann::json;
+
+namespace {
+
+std::string scratch(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("moccasin-cli-" + std::to_string(getpid()) + "-" + name)).string();
+}
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+    double seconds = 0;
+};
+
+Run run(const std::string& args) {
+    const std::string out = scratch("stdout"), err = scratch("stderr");
+    const auto t0 = std::chrono::steady_clock::now();
+    int status = std::system((std::string(MOCCASIN_BINARY) + " " + args + " >" + out + " 2>" + err).c_str());
+    Run r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::stringstream a, b;
+    a << std::ifstream(out).rdbuf();
+    b << std::ifstream(err).rdbuf();
+    r.out = a.str();
+    r.err = b.str();
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
+    return r;
+}
+
+std::string writeFile(const std::string& name, const std::string& text) {
+    std::string p = scratch(name);
+    std::ofstream(p) << text;
+    return p;
+}
+
+const char* kChain = R"({"directed": true, "graph": {"name": "chain"}, "nodes": [
+    {"id": "a", "cost_cpu": 1, "cost_ram": 10}, {"id": "b", "cost_cpu": 2, "cost_ram": 20},
+    {"id": "c", "cost_cpu": 3, "cost_ram": 30}, {"id": "d", "cost_cpu": 4, "cost_ram": 5}],
+  "links": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}, {"source": "a", "target": "c"},
+            {"source": "c", "target": "d"}]})";
+
+}  // namespace
+
+TEST_CASE("solve cli: a bad -o path is refused before the search, with exit 2 and one line") {
+    const std::string graph = testing::sharedGraphsDir() + "/rl_n100.json";
+    Run r = run("solve " + graph + " --budget 0.8 --time-limit 30 -o /nonexistent-dir/out.json");
+    CHECK(r.code == 2);
+    CHECK(r.seconds < 10);  // not after the 30 s time limit
+    CHECK(r.err.find("/nonexistent-dir") != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    Run dir = run("solve " + graph + " --budget 0.8 -o /tmp");
+    CHECK(dir.code == 2);
+    CHECK(dir.err.find("is a directory") != std::string::npos);
+    CHECK(run("solve " + graph + " --budget 0.8 --progress-json -").code == 2);  // stdout taken twice
+    CHECK(run("solve " + graph + " --budget 0.8 --order sideways").code == 2);
+}
+
+TEST_CASE("solve cli: without a schedule the numbers are null and the reason is in the file") {
+    const std::string graph = writeFile("chain.json", kChain);
+    const std::string out = scratch("infeasible.json");
+    Run r = run("solve " + graph + " --budget 20 -q -o " + out);  // below the lower limit 50
+    CHECK(r.code == 4);
+    json j = json::parse(std::ifstream(out));
+    CHECK(j["status"] == "infeasible");
+    CHECK(j["objective"].is_null());
+    CHECK(j["peak_memory"].is_null());
+    CHECK(j["tdi_percent"].is_null());
+    CHECK(j["message"].get<std::string>().find("below the lower limit") != std::string::npos);
+    CHECK(j["computations"].empty());
+    std::filesystem::remove(out);
+    std::filesystem::remove(graph);
+}
+
+TEST_CASE("solve cli: the improvement stream, the order record and the file agree and validate") {
+    const std::string graph = testing::sharedGraphsDir() + "/rl_n100.json";
+    const std::string out = scratch("stream.json"), stream = scratch("stream.jsonl");
+    Run r = run("solve " + graph + " --budget 0.8 --time-limit 2 --threads 2 -q -o " + out + " --progress-json " + stream);
+    REQUIRE(r.code == 0);
+    json doc = json::parse(std::ifstream(out));
+    CHECK(doc["order"]["mode"] == "given");
+    std::ifstream lines(stream);
+    std::string line;
+    int64_t last = -1, count = 0;
+    while (std::getline(lines, line)) {
+        json e = json::parse(line);
+        for (const char* key : {"seconds", "cost", "tdi_percent", "peak", "bound", "source"}) CHECK(e.contains(key));
+        if (last >= 0) CHECK(e["cost"].get<int64_t>() < last);
+        CHECK(e["bound"].get<int64_t>() <= e["cost"].get<int64_t>());
+        last = e["cost"].get<int64_t>();
+        ++count;
+    }
+    CHECK(count >= 1);
+    CHECK(doc["objective"] == last);
+    Run check = run("check " + graph + " " + out + " --json");
+    CHECK(check.code == 0);
+    CHECK(json::parse(check.out)["valid"] == true);
+    std::filesystem::remove(out);
+    std::filesystem::remove(stream);
+}
+
+TEST_CASE("solve cli: a graph beyond the engine's range is a bad input (exit 3, one line naming the file)") {
+    const std::string graph = writeFile("huge.json", R"({"directed": true, "nodes": [
+        {"id": 0, "duration": 1000000000000000000, "out_cost": 1}, {"id": 1, "duration": 1, "out_cost": 1}],
+      "links": [{"source": 0, "target": 1}]})");
+    Run r = run("solve " + graph + " --budget 1.0 -q");
+    CHECK(r.code == 3);
+    CHECK(r.err.rfind(graph + ": ", 0) == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(run("solve " + graph + " --budget 1.0 -q --copies 1").code == 0);
+    std::filesystem::remove(graph);
+}

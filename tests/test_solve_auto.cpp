@@ -1,0 +1,175 @@
+// The default path: `solve` with strategy auto on one and two threads, its status and bound
+// against exhaustive search, --deterministic under auto across thread counts, and the engine's
+// value limits.
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "model/Budget.h"
+#include "model/Generator.h"
+#include "model/GraphJson.h"
+#include "model/Peak.h"
+#include "model/Validator.h"
+#include "search/Solver.h"
+#include "support/BruteForce.h"
+#include "support/RandomGraphs.h"
+
+using namespace moccasin;
+using namespace moccasin::testing;
+
+namespace {
+
+Graph layered(int nodes, uint64_t seed) {
+    LayeredGraphParams p;
+    p.nodes = nodes;
+    p.seed = seed;
+    return parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+}
+
+// Solves with auto and checks what holds for every outcome: a schedule exactly when the status
+// says so, validated, the bound never above its cost, and the status against the true optimum.
+void checkAuto(const Graph& g, int64_t budget, int copies, int threads, const BruteForceResult& truth) {
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.copies = copies;
+    opt.threads = threads;
+    opt.timeLimitSeconds = 20;  // tiny graphs settle in milliseconds; the limit is a safety net
+    SolveOutcome out = solve(g, opt);
+    CAPTURE(statusName(out.status));
+    if (!truth.optimum) {
+        CHECK(out.status == SolveStatus::Infeasible);
+        CHECK_FALSE(out.solution);
+        CHECK_FALSE(out.message.empty());
+        return;
+    }
+    REQUIRE(out.solution);
+    Schedule s = out.solution->schedule();
+    ValidationResult v = validateSchedule(g, s.computations, budget, copies);
+    REQUIRE_MESSAGE(v.ok, v.violation);
+    REQUIRE(out.lowerBound);
+    CHECK(*out.lowerBound <= *truth.optimum);  // a bound above the optimum would be a false proof
+    CHECK(*out.lowerBound <= v.cost);
+    // Tiny instances are settled within the limit: the optimum, proven.
+    CHECK(out.status == SolveStatus::Optimal);
+    CHECK(v.cost == *truth.optimum);
+    CHECK(*out.lowerBound == v.cost);
+}
+
+}  // namespace
+
+TEST_CASE("solve auto: status, schedule and bound agree with exhaustive search, 1 and 2 threads") {
+    int checked = 0, infeasible = 0;
+    for (uint64_t seed = 1; seed <= 60; ++seed) {
+        RandomDagSpec spec;
+        spec.nodes = 4 + static_cast<int>(seed % 3);
+        Graph g = randomDag(spec, seed);
+        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        const int64_t budget = lo + (hi - lo) * static_cast<int64_t>(seed % 4) / 4;
+        const int copies = 1 + static_cast<int>(seed % 2);
+        BruteForceResult truth = bruteForce(g, budget, copies);
+        CAPTURE(seed);
+        for (int threads : {1, 2}) {
+            CAPTURE(threads);
+            checkAuto(g, budget, copies, threads, truth);
+        }
+        ++checked;
+        if (!truth.optimum) ++infeasible;
+    }
+    CHECK(checked == 60);
+    CHECK(infeasible > 0);   // the sample covers proofs of infeasibility
+    CHECK(infeasible < 60);  // and of optimality
+}
+
+TEST_CASE("solve auto: below the lower limit is infeasible with a message and no schedule") {
+    Graph g = makeGraph({1, 1, 1}, {5, 6, 7}, {{0, 1}, {1, 2}});
+    SolveOptions opt;
+    opt.budget = budgetLowerLimit(g) - 1;
+    SolveOutcome out = solve(g, opt);
+    CHECK(out.status == SolveStatus::Infeasible);
+    CHECK_FALSE(out.solution);
+    CHECK(out.message.find("below the lower limit") != std::string::npos);
+}
+
+TEST_CASE("solve auto --deterministic: the same schedule with 1 and 2 threads, and LNS runs") {
+    Graph g = layered(150, 42);
+    int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    std::optional<std::vector<std::vector<int>>> first;
+    int64_t firstCost = 0;
+    for (int threads : {1, 2}) {
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.timeLimitSeconds = 600;  // the epoch cap ends the run, not the clock
+        opt.threads = threads;
+        opt.seed = 3;
+        opt.deterministic = true;
+        opt.lns.maxEpochs = 6;
+        SolveOutcome out = solve(g, opt);
+        CAPTURE(threads);
+        REQUIRE(out.solution);
+        CHECK(out.statistics.contains("lns"));  // auto --deterministic does not drop LNS
+        CHECK(out.statistics["lns"]["epochs"] == 6);
+        CHECK_FALSE(out.statistics.contains("exact"));  // nor runs a clock-dependent exact phase
+        if (!first) {
+            first = out.solution->plan.recomputeStages;
+            firstCost = out.solution->cost;
+            continue;
+        }
+        CHECK(out.solution->cost == firstCost);
+        CHECK(out.solution->plan.recomputeStages == *first);
+    }
+}
+
+TEST_CASE("solve auto --deterministic is as good as lns --deterministic") {
+    Graph g = layered(200, 5);
+    int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    int64_t costs[2] = {0, 0};
+    const char* strategies[2] = {"auto", "lns"};
+    for (int i = 0; i < 2; ++i) {
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.strategy = strategies[i];
+        opt.timeLimitSeconds = 600;
+        opt.threads = 2;
+        opt.deterministic = true;
+        opt.lns.maxEpochs = 4;
+        SolveOutcome out = solve(g, opt);
+        REQUIRE(out.solution);
+        costs[i] = out.solution->cost;
+    }
+    CHECK(costs[0] == costs[1]);
+}
+
+TEST_CASE("solve: instances beyond the engine's value range are refused up front") {
+    const int64_t huge = int64_t{1} << 60;
+    Graph g = makeGraph({huge - 1, 1}, {1, 1}, {{0, 1}});  // costs sum to exactly 2^60
+    REQUIRE(unrepresentableReason(g, 2, 2));  // 2 copies x 2^60 exceeds 2^60
+    CHECK_FALSE(unrepresentableReason(g, 2, 1).has_value());
+    SolveOptions opt;
+    opt.budget = 2;
+    CHECK_THROWS_AS(solve(g, opt), std::invalid_argument);
+    Graph wide = makeGraph({1, 1}, {huge / 2 + 1, 1}, {{0, 1}});
+    CHECK(unrepresentableReason(wide, huge, 2).has_value());
+    CHECK_FALSE(unrepresentableReason(makeGraph({1, 1}, {1, 1}, {{0, 1}}), 2, 64).has_value());
+}
+
+TEST_CASE("solve: improvements reach the callback in order, each with its bound, the last is the result") {
+    Graph g = layered(120, 9);
+    int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.threads = 2;
+    opt.timeLimitSeconds = 1.5;
+    std::vector<SolveEvent> events;
+    opt.onImprovement = [&events](const SolveEvent& e) { events.push_back(e); };  // serialized by solve
+    SolveOutcome out = solve(g, opt);
+    REQUIRE(out.solution);
+    REQUIRE_FALSE(events.empty());
+    for (size_t i = 1; i < events.size(); ++i) CHECK(events[i].cost < events[i - 1].cost);
+    for (const SolveEvent& e : events) {
+        CHECK(e.bound <= e.cost);
+        CHECK(e.peak <= budget);
+        REQUIRE(e.solution);
+        CHECK(validateSchedule(g, e.solution->schedule().computations, budget, 2).ok);
+    }
+    CHECK(events.back().cost == out.solution->cost);
+}
