@@ -199,7 +199,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.budget = budgetSpec.resolve(facts.referencePeak);
     if (opt.budget <= 0) throw UsageError("the budget resolves to " + std::to_string(opt.budget) + ", not a positive amount");
     // A graph whose sums the engine cannot hold is a bad input, refused before any search.
-    if (auto why = unrepresentableReason(g, opt.budget, opt.copies)) throw InputError(graphPath + ": " + *why);
+    if (auto why = unrepresentableReason(Instance{g, opt.budget, opt.copies})) throw InputError(graphPath + ": " + *why);
     facts.options = opt;
 
     std::optional<ScheduleWriter> writer;

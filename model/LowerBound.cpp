@@ -151,7 +151,8 @@ int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vec
     return safeCeil(best);
 }
 
-int64_t rootLowerBound(const Graph& g, int64_t budget, int copies, int iterations, int64_t target) {
+int64_t rootLowerBound(const Instance& inst, int iterations, int64_t target) {
+    const auto& [g, budget, copies] = inst;
     StageCutBound bound(g, budget);
     std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
     int64_t extra = bound.improve(paid, free, iterations, target - g.baselineCost());

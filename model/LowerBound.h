@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 
 namespace moccasin {
 
@@ -56,6 +57,6 @@ private:
 };
 
 // Root bound: baseline cost + the stage-cut bound with C-1 free drops per node.
-int64_t rootLowerBound(const Graph& g, int64_t budget, int copies, int iterations, int64_t target);
+int64_t rootLowerBound(const Instance& inst, int iterations, int64_t target);
 
 }  // namespace moccasin

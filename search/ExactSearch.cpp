@@ -16,23 +16,25 @@ uint64_t lubySequence(uint64_t i) {
     }
 }
 
-ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOptions& opt,
+ExactResult solveExact(const Instance& inst, const ExactOptions& opt,
                        const std::optional<StagedPlan>& warmStart) {
+    const auto& [g, budget, copies] = inst;
     Deadline deadline(opt.timeLimitSeconds);
-    Incumbent incumbent(g, budget, copies, deadline);
+    Incumbent incumbent(inst, deadline);
     if (warmStart) incumbent.offer(*warmStart, "warm start");
-    return solveExactShared(g, budget, copies, opt, incumbent, deadline);
+    return solveExactShared(inst, opt, incumbent, deadline);
 }
 
-ExactResult solveExactShared(const Graph& g, int64_t budget, int copies, const ExactOptions& opt,
+ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                              Incumbent& incumbent, const Deadline& deadline) {
-    RematModel model(g, budget, copies, opt.model);
+    const auto& [g, budget, copies] = inst;
+    RematModel model(inst, opt.model);
     ExactResult result;
     result.lowerBound = g.baselineCost();
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
         int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
-        int64_t root = opt.knownLowerBound ? *opt.knownLowerBound : rootLowerBound(g, budget, copies, 200, target);
+        int64_t root = opt.knownLowerBound ? *opt.knownLowerBound : rootLowerBound(inst, 200, target);
         result.lowerBound = std::max({result.lowerBound, model.engine().lb(model.costVar()), root});
     }
     TreeSearch search(model, incumbent, opt.seed);

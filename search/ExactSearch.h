@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
@@ -51,12 +52,12 @@ struct ExactResult {
 // Luby sequence 1 1 2 1 1 2 4 ... (restart lengths).
 uint64_t lubySequence(uint64_t i);
 
-ExactResult solveExact(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
+ExactResult solveExact(const Instance& inst, const ExactOptions& options,
                        const std::optional<StagedPlan>& warmStart);
 
 // The same search sharing a caller's incumbent and clock (options.timeLimitSeconds is ignored:
 // the deadline rules). The result's best/bestCost mirror the incumbent at the end.
-ExactResult solveExactShared(const Graph& g, int64_t budget, int copies, const ExactOptions& options,
+ExactResult solveExactShared(const Instance& inst, const ExactOptions& options,
                              Incumbent& incumbent, const Deadline& deadline);
 
 }  // namespace moccasin

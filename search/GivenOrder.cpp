@@ -24,20 +24,18 @@ int64_t saturatingDouble(int64_t x) {
 // caller reads it only after join().
 class ExactWorker {
 public:
-    ExactWorker(const Graph& g, int64_t budget, int copies, const ExactOptions& options, Incumbent& incumbent,
+    ExactWorker(const Instance& inst, const ExactOptions& options, Incumbent& incumbent,
                 const Deadline& deadline)
-        : g_(g), budget_(budget), copies_(copies), options_(options), incumbent_(incumbent), deadline_(deadline) {}
+        : inst_(inst), options_(options), incumbent_(incumbent), deadline_(deadline) {}
     void operator()() {
-        result_ = solveExactShared(g_, budget_, copies_, options_, incumbent_, deadline_);
+        result_ = solveExactShared(inst_, options_, incumbent_, deadline_);
         // A proof settles the instance: the other workers stop.
         if (result_.provedOptimal || result_.provedInfeasible) deadline_.cancel();
     }
     const ExactResult& result() const { return result_; }
 
 private:
-    const Graph& g_;
-    int64_t budget_;
-    int copies_;
+    Instance inst_;
     ExactOptions options_;
     Incumbent& incumbent_;
     const Deadline& deadline_;
@@ -51,7 +49,8 @@ public:
         : g_(*instance.graph),
           opt_(options),
           deadline_(deadline),
-          incumbent_(g_, options.budget, options.copies, deadline),
+          inst_{g_, options.budget, options.copies},
+          incumbent_(inst_, deadline),
           sink_(record, instance.graph, instance.order) {
         incumbent_.setSink(&sink_);
         exact_ = options.exact;
@@ -71,7 +70,7 @@ public:
         warm();
         if (out_.provedInfeasible) return finish();
         out_.bound = std::max({out_.bound, g_.baselineCost(),
-                              rootLowerBound(g_, opt_.budget, opt_.copies, 200,
+                              rootLowerBound(inst_, 200,
                                              incumbent_.has() ? incumbent_.cost() : saturatingDouble(g_.baselineCost()))});
         if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
         return finish();
@@ -94,7 +93,7 @@ private:
 
     // The greedy, and the feasibility descent when the greedy meets no schedule.
     void warm() {
-        GreedyResult greedy = bestGreedyPlan(g_, opt_.budget, opt_.copies, &deadline_);
+        GreedyResult greedy = bestGreedyPlan(inst_, &deadline_);
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
@@ -114,7 +113,7 @@ private:
         Deadline phase(left ? std::optional<double>(0.5 * *left) : std::nullopt);
         ModelOptions m = opt_.exact.model;
         m.timing = false;
-        if (auto plan = descendToBudget(g_, opt_.budget, opt_.copies, phase, m, opt_.seed))
+        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed))
             incumbent_.offer(*plan, "descent");
     }
 
@@ -127,14 +126,14 @@ private:
     ExactResult runExact(const Deadline& clock) {
         ExactOptions e = exact_;
         e.knownLowerBound = out_.bound;  // computed above: the search need not redo it
-        ExactResult r = solveExactShared(g_, opt_.budget, opt_.copies, e, incumbent_, clock);
+        ExactResult r = solveExactShared(inst_, e, incumbent_, clock);
         absorb(r);
         return r;
     }
     void runLnsFor(const Deadline& clock, int threads) {
         LnsOptions l = lns_;
         l.threads = threads;
-        out_.statistics["lns"] = runLns(g_, opt_.budget, opt_.copies, incumbent_, clock, l).toJson();
+        out_.statistics["lns"] = runLns(inst_, incumbent_, clock, l).toJson();
     }
 
     void search() {
@@ -160,7 +159,7 @@ private:
             // A portfolio: one exact search (a proof stops everything) beside LNS workers.
             ExactOptions e = exact_;
             e.knownLowerBound = out_.bound;
-            ExactWorker worker(g_, opt_.budget, opt_.copies, e, incumbent_, deadline_);
+            ExactWorker worker(inst_, e, incumbent_, deadline_);
             std::thread exactThread(std::ref(worker));
             runLnsFor(deadline_, opt_.threads - 1);
             exactThread.join();
@@ -186,6 +185,7 @@ private:
     const Graph& g_;
     const SolveOptions& opt_;
     const Deadline& deadline_;
+    const Instance inst_;
     Incumbent incumbent_;
     RecordSink sink_;
     ExactOptions exact_;

@@ -35,8 +35,8 @@ constexpr int kShortlist = 48;
 // it), so the past profile lives in a tree over ordinals, never over events.
 class GreedyWalk {
 public:
-    GreedyWalk(const Graph& g, int64_t budget, int copies, VictimRule rule, uint64_t noiseSeed)
-        : rng_(noiseSeed), noisy_(noiseSeed != 0), g_(g), n_(g.numNodes()), budget_(budget), copies_(copies), rule_(rule), state_(n_, State::NotYet),
+    GreedyWalk(const Instance& inst, VictimRule rule, uint64_t noiseSeed)
+        : rng_(noiseSeed), noisy_(noiseSeed != 0), g_(inst.graph), n_(inst.graph.numNodes()), budget_(inst.budget), copies_(inst.copies), rule_(rule), state_(n_, State::NotYet),
           copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
           protectStamp_(n_, 0), lastSlot_(n_, 0), visitStamp_(n_, 0), needStamp_(n_, 0), needStage_(n_, 0),
           profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {}
@@ -358,11 +358,12 @@ private:
 
 }  // namespace
 
-GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule rule, uint64_t noiseSeed) {
-    return GreedyWalk(g, budget, copies, rule, noiseSeed).run();
+GreedyResult greedyPlan(const Instance& inst, VictimRule rule, uint64_t noiseSeed) {
+    return GreedyWalk(inst, rule, noiseSeed).run();
 }
 
-GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies, const Deadline* deadline) {
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline) {
+    const auto& [g, budget, copies] = inst;
     GreedyResult best;
     int64_t bestCost = std::numeric_limits<int64_t>::max();
     int attempts = 0;
@@ -370,7 +371,7 @@ GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies, const De
     for (VictimRule rule : {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize}) {
         if (deadline && attempts > 0 && deadline->expired()) break;
         ++attempts;
-        GreedyResult r = greedyPlan(g, budget, copies, rule, noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule));
+        GreedyResult r = greedyPlan(inst, rule, noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule));
         if (!r.plan) {
             if (!best.plan && best.failure.empty()) best.failure = r.failure;
             continue;

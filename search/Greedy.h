@@ -10,6 +10,7 @@
 #include <string>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "search/Deadline.h"
 
@@ -27,11 +28,11 @@ struct GreedyResult {
     int64_t evictions = 0;
 };
 
-GreedyResult greedyPlan(const Graph& g, int64_t budget, int copies, VictimRule rule = VictimRule::Dtr,
+GreedyResult greedyPlan(const Instance& inst, VictimRule rule = VictimRule::Dtr,
                         uint64_t noiseSeed = 0);
 
 // Runs every victim rule and keeps the cheapest plan that meets the budget; when none does,
 // retries with jittered scores. Stops early (keeping what it has) once `deadline` expires.
-GreedyResult bestGreedyPlan(const Graph& g, int64_t budget, int copies, const Deadline* deadline = nullptr);
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr);
 
 }  // namespace moccasin

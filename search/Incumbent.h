@@ -10,6 +10,7 @@
 #include <string>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "search/Deadline.h"
 
@@ -30,8 +31,8 @@ public:
         virtual void improved(const Improvement& imp, const StagedPlan& plan) = 0;
     };
 
-    Incumbent(const Graph& g, int64_t budget, int copies, const Deadline& clock)
-        : g_(g), budget_(budget), copies_(copies), clock_(clock) {}
+    Incumbent(const Instance& inst, const Deadline& clock)
+        : g_(inst.graph), budget_(inst.budget), copies_(inst.copies), clock_(clock) {}
 
     // Evaluates `plan`; keeps it if it is valid for the model and cheaper than the incumbent.
     bool offer(const StagedPlan& plan, const std::string& source);

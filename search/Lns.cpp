@@ -117,12 +117,13 @@ void record(LnsStats& stats, NeighborhoodKind kind, const StepResult& r, int64_t
     if (r.solvedToEnd) ++s.solvedToEnd;
 }
 
-LnsStats runFree(const Graph& g, int64_t budget, int copies, Incumbent& incumbent, const Deadline& deadline,
+LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& deadline,
                  const LnsOptions& opt) {
+    const auto& [g, budget, copies] = inst;
     LnsStats stats;
     std::mutex statsMutex;
     auto worker = [&](int id) {
-        RematModel model(g, budget, copies, opt.model);
+        RematModel model(inst, opt.model);
         if (!model.engine().fixpoint()) return;
         Bandit bandit(opt.initialFraction);
         std::unique_ptr<IncumbentView> view;
@@ -149,8 +150,9 @@ LnsStats runFree(const Graph& g, int64_t budget, int copies, Incumbent& incumben
     return stats;
 }
 
-LnsStats runDeterministic(const Graph& g, int64_t budget, int copies, Incumbent& incumbent,
+LnsStats runDeterministic(const Instance& inst, Incumbent& incumbent,
                           const Deadline& deadline, const LnsOptions& opt) {
+    const auto& [g, budget, copies] = inst;
     LnsStats stats;
     Bandit bandit(opt.initialFraction);
     tbb::task_arena arena(opt.threads);
@@ -171,9 +173,9 @@ LnsStats runDeterministic(const Graph& g, int64_t budget, int copies, Incumbent&
         std::vector<StepResult> results(b);
         arena.execute([&] {
             tbb::parallel_for(0, b, [&](int i) {
-                Incumbent local(g, budget, copies, deadline);
+                Incumbent local(inst, deadline);
                 local.offer(start, "epoch start");
-                RematModel model(g, budget, copies, opt.model);
+                RematModel model(inst, opt.model);
                 if (!model.engine().fixpoint()) return;
                 results[i] = lnsStep(model, local, view, kinds[i], sizes[i], mix(mix(opt.seed, epoch), i),
                                      opt.failLimit, deadline);
@@ -208,11 +210,12 @@ LnsStats runDeterministic(const Graph& g, int64_t budget, int copies, Incumbent&
 
 }  // namespace
 
-LnsStats runLns(const Graph& g, int64_t budget, int copies, Incumbent& incumbent, const Deadline& deadline,
+LnsStats runLns(const Instance& inst, Incumbent& incumbent, const Deadline& deadline,
                 const LnsOptions& options) {
+    const auto& [g, budget, copies] = inst;
     if (!incumbent.has() || g.numNodes() == 0) return {};
-    return options.deterministic ? runDeterministic(g, budget, copies, incumbent, deadline, options)
-                                 : runFree(g, budget, copies, incumbent, deadline, options);
+    return options.deterministic ? runDeterministic(inst, incumbent, deadline, options)
+                                 : runFree(inst, incumbent, deadline, options);
 }
 
 }  // namespace moccasin

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
 #include "search/Neighborhoods.h"
@@ -47,7 +48,7 @@ struct LnsStats {
 };
 
 // Improves `incumbent` (which must hold a plan) until the deadline. Returns the statistics.
-LnsStats runLns(const Graph& g, int64_t budget, int copies, Incumbent& incumbent, const Deadline& deadline,
+LnsStats runLns(const Instance& inst, Incumbent& incumbent, const Deadline& deadline,
                 const LnsOptions& options);
 
 }  // namespace moccasin

@@ -14,11 +14,12 @@ namespace moccasin {
 namespace {
 
 // The first plan: the greedy at the lowest budget of a ladder from B up to the peak.
-std::optional<StagedPlan> startingPlan(const Graph& g, int64_t budget, int copies, const Deadline& deadline) {
+std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& deadline) {
+    const auto& [g, budget, copies] = inst;
     const int64_t peak = referencePeak(g);
     for (int i = 1; i <= 8 && !deadline.expired(); ++i) {
         int64_t b = budget + (peak - budget) * i / 8;
-        GreedyResult r = greedyPlan(g, b, copies);
+        GreedyResult r = greedyPlan(Instance{g, b, copies});
         if (r.plan) return r.plan;
     }
     return StagedPlan::noRecompute(g.numNodes());
@@ -26,19 +27,20 @@ std::optional<StagedPlan> startingPlan(const Graph& g, int64_t budget, int copie
 
 }  // namespace
 
-std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int copies, const Deadline& deadline,
+std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
                                           const ModelOptions& modelOptions, uint64_t seed) {
-    std::optional<StagedPlan> current = startingPlan(g, budget, copies, deadline);
+    const auto& [g, budget, copies] = inst;
+    std::optional<StagedPlan> current = startingPlan(inst, deadline);
     int64_t peak = evaluate(g, materialize(g, *current)).peak;
     int64_t step = std::max<int64_t>(1, (peak - budget) / 2);
     std::mt19937_64 rng(seed * 0x2545F4914F6CDD1DULL + 17);
     int effort = 0;
     while (peak > budget && !deadline.expired()) {
         const int64_t target = std::max(budget, peak - step);
-        RematModel model(g, target, copies, modelOptions);
+        RematModel model(Instance{g, target, copies}, modelOptions);
         bool improved = false;
         if (model.engine().fixpoint()) {
-            Incumbent local(g, target, copies, deadline);
+            Incumbent local(Instance{g, target, copies}, deadline);
             IncumbentView view(g, *current);
             double fraction = std::min(1.0, 0.02 * (1 << std::min(effort, 6)));
             for (int attempt = 0; attempt < 12 && !improved && !deadline.expired(); ++attempt) {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "search/Deadline.h"
 #include "search/RematModel.h"
@@ -16,7 +17,7 @@
 namespace moccasin {
 
 // A plan meeting `budget`, or nothing if the deadline came first or the descent got stuck.
-std::optional<StagedPlan> descendToBudget(const Graph& g, int64_t budget, int copies, const Deadline& deadline,
+std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
                                           const ModelOptions& model, uint64_t seed);
 
 }  // namespace moccasin

@@ -8,8 +8,9 @@ namespace moccasin {
 
 using solver::VarId;
 
-RematModel::RematModel(const Graph& g, int64_t budget, int copies, const ModelOptions& options)
-    : g_(g), budget_(budget), copies_(copies), engine_(std::make_unique<solver::Engine>()) {
+RematModel::RematModel(const Instance& inst, const ModelOptions& options)
+    : g_(inst.graph), budget_(inst.budget), copies_(inst.copies), engine_(std::make_unique<solver::Engine>()) {
+    const auto& [g, budget, copies] = inst;
     solver::Engine& e = *engine_;
     e.setTiming(options.timing);
     const int n = g.numNodes();

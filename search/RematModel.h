@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "propagators/StageTask.h"
 #include "solver/Engine.h"
@@ -28,7 +29,7 @@ struct ModelOptions {
 
 class RematModel {
 public:
-    RematModel(const Graph& g, int64_t budget, int copies, const ModelOptions& options);
+    RematModel(const Instance& inst, const ModelOptions& options);
 
     solver::Engine& engine() { return *engine_; }
     const solver::Engine& engine() const { return *engine_; }

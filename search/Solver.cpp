@@ -42,7 +42,8 @@ std::vector<int> Solution::executionOrder() const {
     return identity;
 }
 
-std::optional<std::string> unrepresentableReason(const Graph& g, int64_t budget, int copies) {
+std::optional<std::string> unrepresentableReason(const Instance& inst) {
+    const auto& [g, budget, copies] = inst;
     // Every engine value (a cost sum, a memory sum, an event) must stay within solver::kMaxValue
     // so that bound arithmetic cannot overflow. The largest are C times the baseline cost (the
     // objective's upper bound), C times the total size (the cumulative's load) and the budget.
@@ -98,7 +99,7 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
             return out;
         }
     } else {
-        GreedyResult r = bestGreedyPlan(g, options.budget, options.copies);
+        GreedyResult r = bestGreedyPlan(Instance{g, options.budget, options.copies});
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             out.message = "the greedy could not meet the budget: " + r.failure;
@@ -118,7 +119,7 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
 
 SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     if (options.copies < 1) throw std::invalid_argument("copies must be at least 1");
-    if (auto why = unrepresentableReason(g, options.budget, options.copies)) throw std::invalid_argument(*why);
+    if (auto why = unrepresentableReason(Instance{g, options.budget, options.copies})) throw std::invalid_argument(*why);
     const bool search = options.strategy == "exact" || options.strategy == "lns" || options.strategy == "auto";
     if (!search && options.strategy != "none" && options.strategy != "greedy")
         throw std::invalid_argument("unknown strategy '" + options.strategy + "' (expected " + strategyNames() + ")");

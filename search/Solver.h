@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/Graph.h"
+#include "model/Instance.h"
 #include "model/Schedule.h"
 #include "search/ExactSearch.h"
 #include "search/Lns.h"
@@ -84,7 +85,7 @@ struct SolveOutcome {
 // Why the engine cannot represent this instance (costs or sizes times the copy limit beyond
 // its value range), or nullopt. `solve` refuses such instances; callers check it first to
 // report a bad input rather than a failed search.
-std::optional<std::string> unrepresentableReason(const Graph& g, int64_t budget, int copies);
+std::optional<std::string> unrepresentableReason(const Instance& inst);
 
 // Throws std::invalid_argument for an unknown strategy, copies < 1, or an instance
 // unrepresentableReason rejects.

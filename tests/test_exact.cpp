@@ -21,8 +21,8 @@ struct Tally {
 void checkInstance(const Graph& g, int64_t budget, int copies, const ExactOptions& opt, bool warm, Tally& tally) {
     auto exact = testing::bruteForce(g, budget, copies);
     std::optional<StagedPlan> warmStart;
-    if (warm) warmStart = bestGreedyPlan(g, budget, copies).plan;
-    ExactResult r = solveExact(g, budget, copies, opt, warmStart);
+    if (warm) warmStart = bestGreedyPlan(Instance{g, budget, copies}).plan;
+    ExactResult r = solveExact(Instance{g, budget, copies}, opt, warmStart);
     REQUIRE((r.provedOptimal || r.provedInfeasible));
     if (!exact.optimum) {
         CHECK(r.provedInfeasible);

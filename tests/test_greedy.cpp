@@ -19,7 +19,7 @@ namespace {
 // Runs the greedy and, when it returns a plan, checks it against the independent validator and
 // the model's rules (stages after the node's own, at most C copies). Returns whether it succeeded.
 bool greedyValid(const Graph& g, int64_t budget, int copies) {
-    GreedyResult r = bestGreedyPlan(g, budget, copies);
+    GreedyResult r = bestGreedyPlan(Instance{g, budget, copies});
     if (!r.plan) {
         CHECK_FALSE(r.failure.empty());
         return false;
@@ -39,7 +39,7 @@ bool greedyValid(const Graph& g, int64_t budget, int copies) {
 TEST_CASE("greedy: at or above the reference peak nothing is recomputed") {
     for (uint64_t seed = 0; seed < 50; ++seed) {
         Graph g = testing::randomDag({.nodes = 12}, seed);
-        GreedyResult r = greedyPlan(g, referencePeak(g), 2);
+        GreedyResult r = greedyPlan(Instance{g, referencePeak(g), 2});
         REQUIRE(r.plan);
         CHECK(r.plan->numRecomputations() == 0);
         CHECK(r.evictions == 0);
@@ -49,12 +49,12 @@ TEST_CASE("greedy: at or above the reference peak nothing is recomputed") {
 TEST_CASE("greedy: drops a long-lived output and recomputes it just before its next use") {
     // 0 feeds 1 and 3; 1 and 2 are large. Peak 14 at stage 2; budget 12 forces dropping 0.
     Graph g = makeGraph({1, 1, 1, 1}, {5, 7, 9, 1}, {{0, 3}, {0, 1}});
-    GreedyResult r = greedyPlan(g, 12, 2);
+    GreedyResult r = greedyPlan(Instance{g, 12, 2});
     REQUIRE(r.plan);
     CHECK(r.plan->recomputeStages[0] == std::vector<int>{3});
     CHECK(greedyValid(g, 12, 2));
     // With one copy per node nothing can be recomputed: the greedy says it cannot.
-    GreedyResult one = greedyPlan(g, 12, 1);
+    GreedyResult one = greedyPlan(Instance{g, 12, 1});
     CHECK_FALSE(one.plan);
     CHECK(one.failure.find("exceeds the budget 12") != std::string::npos);
 }
@@ -85,7 +85,7 @@ TEST_CASE("greedy: on tiny DAGs it never beats the exhaustive optimum and usuall
         ++feasible;
         if (!ok) continue;
         ++met;
-        int64_t cost = evaluate(g, materialize(g, *bestGreedyPlan(g, budget, copies).plan)).cost;
+        int64_t cost = evaluate(g, materialize(g, *bestGreedyPlan(Instance{g, budget, copies}).plan)).cost;
         CHECK(cost >= *exact.optimum);
         optimal += cost == *exact.optimum ? 1 : 0;
     }

@@ -78,7 +78,7 @@ TEST_CASE("lns: schedules validate and never cost more than the greedy start") {
     for (uint64_t seed = 1; seed <= 6; ++seed) {
         Graph g = layered(80 + 20 * static_cast<int>(seed), seed);
         int64_t budget = Budget::parse("0.85").resolve(referencePeak(g));
-        auto greedy = bestGreedyPlan(g, budget, 2);
+        auto greedy = bestGreedyPlan(Instance{g, budget, 2});
         if (!greedy.plan) continue;
         int64_t greedyCost = evaluate(g, materialize(g, *greedy.plan)).cost;
         SolveOptions opt;

@@ -17,7 +17,7 @@ TEST_CASE("lower bound: stage excesses on a hand-made graph") {
     CHECK(b.excess(1) == 0);
     CHECK(b.excess(2) == 2);
     // Dropping node 0 over stage 2 is the only way: it costs d_0 = 4, and the bound finds it.
-    CHECK(rootLowerBound(g, 12, 2, 50, 12) == 4 + 7);
+    CHECK(rootLowerBound(Instance{g, 12, 2}, 50, 12) == 4 + 7);
     // With one copy nothing may drop: infeasible.
     CHECK(b.provesInfeasible(std::vector<int>(4, 0)));
     CHECK_FALSE(b.provesInfeasible(std::vector<int>(4, 1)));
@@ -42,7 +42,7 @@ TEST_CASE("lower bound: never above the exhaustive optimum on tiny graphs") {
             continue;
         }
         if (!exact.optimum) continue;
-        int64_t lb = rootLowerBound(g, budget, copies, 60, *exact.optimum);
+        int64_t lb = rootLowerBound(Instance{g, budget, copies}, 60, *exact.optimum);
         CHECK(lb <= *exact.optimum);
         CHECK(lb >= g.baselineCost());
         ++compared;

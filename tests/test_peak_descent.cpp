@@ -20,10 +20,10 @@ TEST_CASE("peak descent: finds valid schedules where the greedy finds none, neve
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 7000);
         int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
         int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
-        if (bestGreedyPlan(g, budget, 2).plan) continue;
+        if (bestGreedyPlan(Instance{g, budget, 2}).plan) continue;
         ++greedyMissed;
         Deadline deadline(0.25);  // infeasible budgets run until it
-        auto plan = descendToBudget(g, budget, 2, deadline, ModelOptions{}, seed);
+        auto plan = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed);
         auto exact = testing::bruteForce(g, budget, 2);
         CAPTURE(seed);
         feasible += exact.optimum ? 1 : 0;

@@ -142,14 +142,14 @@ TEST_CASE("solve auto --deterministic is as good as lns --deterministic") {
 TEST_CASE("solve: instances beyond the engine's value range are refused up front") {
     const int64_t huge = int64_t{1} << 60;
     Graph g = makeGraph({huge - 1, 1}, {1, 1}, {{0, 1}});  // costs sum to exactly 2^60
-    REQUIRE(unrepresentableReason(g, 2, 2));  // 2 copies x 2^60 exceeds 2^60
-    CHECK_FALSE(unrepresentableReason(g, 2, 1).has_value());
+    REQUIRE(unrepresentableReason(Instance{g, 2, 2}));  // 2 copies x 2^60 exceeds 2^60
+    CHECK_FALSE(unrepresentableReason(Instance{g, 2, 1}).has_value());
     SolveOptions opt;
     opt.budget = 2;
     CHECK_THROWS_AS(solve(g, opt), std::invalid_argument);
     Graph wide = makeGraph({1, 1}, {huge / 2 + 1, 1}, {{0, 1}});
-    CHECK(unrepresentableReason(wide, huge, 2).has_value());
-    CHECK_FALSE(unrepresentableReason(makeGraph({1, 1}, {1, 1}, {{0, 1}}), 2, 64).has_value());
+    CHECK(unrepresentableReason(Instance{wide, huge, 2}).has_value());
+    CHECK_FALSE(unrepresentableReason(Instance{makeGraph({1, 1}, {1, 1}, {{0, 1}}), 2, 64}).has_value());
 }
 
 TEST_CASE("solve: improvements reach the callback in order, each with its bound, the last is the result") {
