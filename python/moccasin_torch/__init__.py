@@ -1,0 +1,12 @@
+"""moccasin_torch: trace a PyTorch training step into a Moccasin graph, solve it with the
+moccasin binary, and execute the schedule for real while measuring live memory."""
+
+from .execute import ExecutionResult, ScheduleError, execute, reference_operations
+from .solve import InfeasibleBudget, SolveError, find_binary, solve
+from .trace import TracedStep, UnsupportedModel, eager_step, trace_training_step
+
+__all__ = [
+    "ExecutionResult", "InfeasibleBudget", "ScheduleError", "SolveError", "TracedStep",
+    "UnsupportedModel", "eager_step", "execute", "find_binary", "reference_operations",
+    "solve", "trace_training_step",
+]
