@@ -40,7 +40,7 @@ class ExecutionResult:
     outputs: list  # [loss, *grads]
     peak_bytes: int  # highest live bytes measured right after a compute, resident included
     resident_bytes: int
-    computations: int  # computes of op nodes
+    computations: int  # computes of op nodes (select nodes, which cost nothing, not counted)
     recomputations: int  # computes of op nodes beyond the first per node
     memory: list = field(default_factory=list)  # live bytes after each compute
 
@@ -123,7 +123,7 @@ class _Interpreter:
         node = self.traced.nodes[index]
         if node.kind in RESIDENT_KINDS:
             self.env.setdefault(index, []).append(self.resident[index])
-        elif node.kind == "op":
+        elif node.kind in ("op", "select"):
             out = self._evaluate(node.fx_node)
             self.live.add(out)
             self.env.setdefault(index, []).append(out)

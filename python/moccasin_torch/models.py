@@ -11,26 +11,33 @@ def _classification_loss(model, x, y):
 
 
 def mlp():
-    # Batch 512 x width 128: each activation is 256 KiB, each weight matrix 64 KiB.
-    model = nn.Sequential(
-        *[m for _ in range(6) for m in (nn.Linear(128, 128), nn.ReLU())], nn.Linear(128, 10)
-    )
-    batch = (torch.randn(512, 128), torch.randint(0, 10, (512,)))
+    # Batch 1024 x width 64: each activation is 256 KiB, each weight matrix 16 KiB. Twelve
+    # layers, so that 0.6 of the peak leaves room for checkpoints: with at most two
+    # computations per node, a shallow chain has too few places to cut.
+    layers = [nn.Linear(32, 64), nn.ReLU()]
+    for _ in range(11):
+        layers += [nn.Linear(64, 64), nn.ReLU()]
+    model = nn.Sequential(*layers, nn.Linear(64, 10))
+    batch = (torch.randn(1024, 32), torch.randint(0, 10, (1024,)))
     return model, batch, _classification_loss
+
+
+def _conv_relu(c_in, c_out):
+    return [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU()]
 
 
 def cnn():
-    model = nn.Sequential(
-        nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(),
-        nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
-        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 8 * 8, 10),
-    )
-    batch = (torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,)))
-    return model, batch, _classification_loss
+    # Two stages of 3x3 convolutions (6 at 32x32 with 8 channels, 4 at 16x16 with 16), each
+    # followed by max pooling, then a linear classifier. Batch 4: 128 KiB per activation.
+    layers = _conv_relu(3, 8)
+    for _ in range(5):
+        layers += _conv_relu(8, 8)
+    layers += [nn.MaxPool2d(2)] + _conv_relu(8, 16)
+    for _ in range(3):
+        layers += _conv_relu(16, 16)
+    layers += [nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 8 * 8, 10)]
+    batch = (torch.randn(4, 3, 32, 32), torch.randint(0, 10, (4,)))
+    return nn.Sequential(*layers), batch, _classification_loss
 
 
 class BasicBlock(nn.Module):
@@ -50,13 +57,14 @@ class BasicBlock(nn.Module):
 
 
 def resnet_block():
+    # A stem and four basic blocks at 16 channels, 32x32, batch 8 (512 KiB per activation).
     model = nn.Sequential(
         nn.Conv2d(3, 16, 3, padding=1, bias=False),
         nn.BatchNorm2d(16, track_running_stats=False), nn.ReLU(),
-        BasicBlock(16), BasicBlock(16),
+        *[BasicBlock(16) for _ in range(4)],
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 10),
     )
-    batch = (torch.randn(16, 3, 32, 32), torch.randint(0, 10, (16,)))
+    batch = (torch.randn(8, 3, 32, 32), torch.randint(0, 10, (8,)))
     return model, batch, _classification_loss
 
 

@@ -56,7 +56,7 @@ def solve(traced, budget_bytes, *, binary=None, time_limit=None, order=None, cop
         schedule_path = base / "schedule.json"
         traced.write_graph(graph_path)
         cmd = [exe, "solve", str(graph_path), "--budget", str(solver_budget),
-               "-o", str(schedule_path), "-q"]
+               "-o", str(schedule_path)]
         if time_limit is not None:
             cmd += ["--time-limit", str(time_limit)]
         if order is not None:
@@ -71,6 +71,7 @@ def solve(traced, budget_bytes, *, binary=None, time_limit=None, order=None, cop
             cmd += ["--strategy", str(strategy)]
         cmd += [str(a) for a in extra_args]
         proc = subprocess.run(cmd, capture_output=True, text=True)
+        # Without -q moccasin ends stderr with a summary line that says why it stopped.
         message = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
         message = message[-1] if message else ""
         if proc.returncode == 4:

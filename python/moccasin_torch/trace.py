@@ -13,13 +13,20 @@ and the backward pass. Each fx node becomes one of:
   their bytes are reported once as ``resident_bytes``. The solver gets the budget minus those
   bytes.
 * an **op** node: an operation that allocates its outputs. size = bytes of the distinct storages
-  of its output tensors (all outputs of a multi-output op are kept and freed together), cost =
-  a FLOP estimate (flops.py) or, with ``cost="time"``, measured microseconds.
+  of its output tensors, cost = a FLOP estimate (flops.py) or, with ``cost="time"``, measured
+  microseconds.
+* a **select** node for each output taken from an op that returns several outputs of which
+  more than one is read (native_layer_norm, max_pool2d_with_indices, ...): size = that output's
+  bytes, cost 0, reads the op node. Readers of the output read the select node, so the op node
+  can be freed right after its outputs were taken and a small long-lived output (a weight
+  gradient) does not pin a large short-lived one (the input gradient). The price: while both
+  the op node and a select node are live, the graph counts that output twice although it is one
+  tensor, so the real memory can be below the schedule's (never above).
 * a **folded** node: a view (its outputs share storage with its inputs: view, t, transpose,
-  expand, detach, _unsafe_view, ...) or a tuple selection (``getitem``). It allocates nothing,
-  so it is not a graph node: whoever reads it depends on the op/resident nodes it was derived
+  expand, detach, _unsafe_view, ...) or a selection from a view. It allocates nothing, so it is
+  not a graph node: whoever reads it depends on the op/select/resident nodes it was derived
   from, and the executor re-derives the view right when a consumer runs and drops it after.
-  That keeps the interpreter's live storages equal to the schedule's live copies, exactly.
+  That keeps the interpreter's live storages equal to the live copies of the schedule.
 * the **output** node: a final sink of size 0 and cost 0 that reads the loss and every gradient,
   so the schedule must have all of them live at once at the end of the step (they are what the
   step hands to the optimiser).
@@ -56,12 +63,15 @@ RESIDENT_KINDS = ("param", "buffer", "input", "constant")
 @dataclass
 class GraphNode:
     index: int  # the node's id in the graph file; also its position in the reference order
-    kind: str  # one of RESIDENT_KINDS, "op" or "output"
+    kind: str  # one of RESIDENT_KINDS, "op", "select" or "output"
     fx_node: torch.fx.Node
     label: str  # aten op name, or the parameter/input name
     size: int  # bytes
     cost: int  # FLOPs (or microseconds with cost="time")
     deps: list = field(default_factory=list)  # indices of the nodes this one reads
+    # op nodes: bytes of each output (a list aligned with a tuple result, else [size]);
+    # select nodes: [size]. Lets tests replay memory storage by storage.
+    output_bytes: list = field(default_factory=list)
 
 
 @dataclass
@@ -170,6 +180,47 @@ def _measure_us(target, args, kwargs, repeats=3):
     return max(1, best // 1000)
 
 
+# Backward ops that return (grad_input, grad_weight, grad_bias) in one call. grad_input is large
+# and read at once; the weight gradients are small and kept to the end of the step. One call
+# holding both would pin grad_input (as one node) or count it twice while it is taken out (as an
+# op node plus select nodes), so each such call is split by its output_mask into one call for
+# grad_input and one for the weight gradients. The kernels compute each output independently
+# of the mask, so the results are the same (bitwise in our tests).
+_SPLIT_BY_MASK = (
+    torch.ops.aten.convolution_backward.default,
+    torch.ops.aten.native_layer_norm_backward.default,
+    torch.ops.aten.native_batch_norm_backward.default,
+)
+
+
+def split_backward_outputs(gm):
+    """Rewrite gm in place: every _SPLIT_BY_MASK call that computes grad_input and a weight
+    gradient becomes two calls, one per group of outputs."""
+    graph = gm.graph
+    for node in list(graph.nodes):
+        if node.op != "call_function" or node.target not in _SPLIT_BY_MASK:
+            continue
+        pos = [a.name for a in node.target._schema.arguments].index("output_mask")
+        if len(node.args) <= pos:
+            continue  # output_mask given by keyword: leave the call as it is
+        mask = list(node.args[pos])
+        if not mask[0] or not (mask[1] or mask[2]):
+            continue
+        users = list(node.users)
+        if any(u.target is not operator.getitem for u in users):
+            continue
+        args_in = node.args[:pos] + ([True, False, False],) + node.args[pos + 1:]
+        args_w = node.args[:pos] + ([False, mask[1], mask[2]],) + node.args[pos + 1:]
+        with graph.inserting_before(node):
+            call_in = graph.call_function(node.target, args_in, node.kwargs)
+            call_w = graph.call_function(node.target, args_w, node.kwargs)
+        for u in users:
+            u.replace_input_with(node, call_in if u.args[1] == 0 else call_w)
+        graph.erase_node(node)
+    graph.lint()
+    gm.recompile()
+
+
 def default_loss(model, *batch):
     """The step's loss when none is given: the mean of the model's output (for tests)."""
     return model(*batch).mean()
@@ -210,7 +261,7 @@ def trace_training_step(model, batch, loss_fn=default_loss, cost="flops", name=N
     step = training_step_fn(model, loss_fn, param_names, buffer_names)
     gm = make_fx(step)(params, buffers, list(batch))
     gm.graph.eliminate_dead_code()
-    gm.recompile()
+    split_backward_outputs(gm)
 
     example_flat, in_spec = pytree.tree_flatten(
         [[p.detach() for p in params], buffers, list(batch)]
@@ -238,8 +289,9 @@ def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_n
             out |= bases(inp)
         return out
 
-    def add(fx_node, kind, label, size, cost_value, deps):
-        g = GraphNode(len(nodes), kind, fx_node, label, size, cost_value, sorted(deps))
+    def add(fx_node, kind, label, size, cost_value, deps, output_bytes=()):
+        g = GraphNode(len(nodes), kind, fx_node, label, size, cost_value, sorted(deps),
+                      list(output_bytes))
         nodes.append(g)
         index_of[fx_node] = g.index
         return g
@@ -271,7 +323,20 @@ def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_n
                 out = node.target(*args, **kwargs)
                 values[node] = out
                 if node.target is operator.getitem:
-                    folded.add(node)
+                    source = index_of.get(node.args[0])
+                    taken = {u.args[1] if u.target is operator.getitem else None
+                             for u in node.args[0].users}
+                    if source is not None and nodes[source].kind == "op" and len(taken) > 1:
+                        # One output of a multi-output op gets a node of its own, so that a
+                        # small long-lived output (a weight gradient) does not pin a large
+                        # short-lived one (the input gradient) until the end of the step.
+                        size = sum(storage_bytes(_tensors(out)).values())
+                        add(node, "select", f"{nodes[source].label}[{node.args[1]}]", size, 0,
+                            {source}, [size])
+                    else:
+                        # The only output taken from an op (the op node stands for it), or a
+                        # selection from a view or from a selection.
+                        folded.add(node)
                     continue
                 in_storages = storage_bytes(_tensors(args) + _tensors(kwargs))
                 out_storages = storage_bytes(_tensors(out))
@@ -291,8 +356,12 @@ def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_n
                 deps = set()
                 for inp in node.all_input_nodes:
                     deps |= bases(inp)
+                if isinstance(out, (list, tuple)):
+                    per_output = [sum(storage_bytes(_tensors(o)).values()) for o in out]
+                else:
+                    per_output = [sum(out_storages.values())]
                 add(node, "op", op_name(node.target), sum(out_storages.values()), cost_value,
-                    deps)
+                    deps, per_output)
             elif node.op == "output":
                 deps = set()
                 for inp in node.all_input_nodes:
