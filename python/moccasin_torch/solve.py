@@ -71,7 +71,7 @@ def solve(traced, budget_bytes, *, binary=None, time_limit=None, order=None, cop
             cmd += ["--strategy", str(strategy)]
         cmd += [str(a) for a in extra_args]
         proc = subprocess.run(cmd, capture_output=True, text=True)
-        # Without -q moccasin ends stderr with a summary line that says why it stopped.
+        # Without -q, moccasin ends stderr with a summary line that says why it stopped.
         message = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
         message = message[-1] if message else ""
         if proc.returncode == 4:

@@ -162,6 +162,15 @@ def _check_supported(node):
                 "recomputing it would repeat the side effect (BatchNorm: use "
                 "track_running_stats=False; avoid inplace=True)"
             )
+    # torch 1.13's schema of native_batch_norm does not declare that training mode updates
+    # running_mean/running_var in place, so that case is recognised by its arguments.
+    if target is torch.ops.aten.native_batch_norm.default and node.args[5] and (
+        node.args[3] is not None or node.args[4] is not None
+    ):
+        raise UnsupportedModel(
+            f"{node.name} (BatchNorm in training mode) updates its running statistics in "
+            "place; recomputing it would update them again (use track_running_stats=False)"
+        )
     tags = getattr(target, "tags", [])
     if torch.Tag.nondeterministic_seeded in tags:
         raise UnsupportedModel(
@@ -260,6 +269,10 @@ def trace_training_step(model, batch, loss_fn=default_loss, cost="flops", name=N
 
     step = training_step_fn(model, loss_fn, param_names, buffer_names)
     gm = make_fx(step)(params, buffers, list(batch))
+    # Before dead code elimination, which would silently drop an unused in-place update.
+    for node in gm.graph.nodes:
+        if node.op == "call_function":
+            _check_supported(node)
     gm.graph.eliminate_dead_code()
     split_backward_outputs(gm)
 
