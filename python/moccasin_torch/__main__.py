@@ -25,6 +25,8 @@ def parser():
                    help="moccasin binary (default $MOCCASIN_BINARY, else ./build/moccasin)")
     d.add_argument("--threads", type=int, default=None, help="solver threads")
     d.add_argument("--seed", type=int, default=0, help="seed for weights and data")
+    d.add_argument("--cost", choices=("flops", "time"), default="flops",
+                   help="node cost: estimated FLOPs (default) or measured microseconds")
     d.add_argument("--keep-files", default=None, metavar="DIR",
                    help="write graph.json and schedule.json into DIR")
     return p

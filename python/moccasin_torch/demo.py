@@ -17,10 +17,10 @@ TOLERANCE = 1e-5
 
 
 def run_demo(name, budget=0.6, order=None, time_limit=5.0, binary=None, threads=None,
-             seed=0, workdir=None):
-    """Returns (report dict, list of failed requirements)."""
+             seed=0, workdir=None, cost="flops"):
+    """Returns (report dict, list of failed requirements, a human-readable summary line)."""
     model, batch, loss_fn = models.build(name, seed)
-    traced = trace_training_step(model, batch, loss_fn)
+    traced = trace_training_step(model, batch, loss_fn, cost=cost)
 
     unscheduled = execute(traced, reference_operations(traced))
     budget_bytes = math.floor(budget * unscheduled.peak_bytes)
@@ -64,6 +64,7 @@ def main(args):
     report, failed, details = run_demo(
         args.model, budget=args.budget, order=args.order, time_limit=args.time_limit,
         binary=args.binary, threads=args.threads, seed=args.seed, workdir=args.keep_files,
+        cost=args.cost,
     )
     print(details, file=sys.stderr)
     print(json.dumps(report), flush=True)
