@@ -74,16 +74,24 @@ class _LiveTensors:
 
 
 def _resident_tensors(traced, params, buffers, batch):
+    """node index -> tensor for the resident nodes: the traced example's, with params, buffers
+    or batch replaced where given. The graph is specialised to the traced shapes and dtypes."""
     values = dict(traced.resident_values)
-    if params is None and buffers is None and batch is None:
-        return values
-    flat, spec = pytree.tree_flatten(
-        [list(params if params is not None else []), list(buffers or []), list(batch or [])]
-    )
-    if spec != traced.in_spec:
-        raise ValueError("params/buffers/batch do not have the structure that was traced")
-    for index, value in zip(traced.placeholder_indices, flat):
-        values[index] = value.detach()
+    example = [traced.resident_values[i] for i in traced.placeholder_indices]
+    n_params, n_buffers = len(traced.param_names), len(traced.buffer_names)
+    groups = [(params, 0, n_params), (buffers, n_params, n_params + n_buffers),
+              (batch, n_params + n_buffers, len(example))]
+    for given, lo, hi in groups:
+        if given is None:
+            continue
+        flat = pytree.tree_flatten(list(given))[0]
+        if len(flat) != hi - lo or any(
+            not isinstance(t, torch.Tensor) or t.shape != e.shape or t.dtype != e.dtype
+            for t, e in zip(flat, example[lo:hi])
+        ):
+            raise ValueError("params/buffers/batch must have the traced shapes and dtypes")
+        for index, value in zip(traced.placeholder_indices[lo:hi], flat):
+            values[index] = value.detach()
     return values
 
 

@@ -84,7 +84,6 @@ class TracedStep:
     param_names: list
     buffer_names: list
     num_inputs: int  # flattened tensors in the batch
-    in_spec: object  # pytree spec of [params, buffers, batch]
     placeholder_indices: list  # node index of each flattened placeholder, in order
     cost_unit: str
     name: str = "training_step"
@@ -276,14 +275,12 @@ def trace_training_step(model, batch, loss_fn=default_loss, cost="flops", name=N
     gm.graph.eliminate_dead_code()
     split_backward_outputs(gm)
 
-    example_flat, in_spec = pytree.tree_flatten(
-        [[p.detach() for p in params], buffers, list(batch)]
-    )
-    return _build(gm, example_flat, in_spec, len(params), len(buffers), param_names,
+    example_flat = pytree.tree_flatten([[p.detach() for p in params], buffers, list(batch)])[0]
+    return _build(gm, example_flat, len(params), len(buffers), param_names,
                   buffer_names, cost, name or type(model).__name__)
 
 
-def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_names, cost,
+def _build(gm, example_flat, n_params, n_buffers, param_names, buffer_names, cost,
            name):
     values = {}  # fx node -> example value (every node is kept: tracing is a one-off run)
     nodes = []
@@ -293,14 +290,18 @@ def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_n
     placeholder_no = 0
     placeholder_indices = []
 
+    base_cache = {}
+
     def bases(fx_node):
         """The graph nodes whose outputs fx_node is (a view of / a selection from)."""
         if fx_node in index_of:
             return {index_of[fx_node]}
-        out = set()
-        for inp in fx_node.all_input_nodes:
-            out |= bases(inp)
-        return out
+        if fx_node not in base_cache:
+            out = set()
+            for inp in fx_node.all_input_nodes:
+                out |= bases(inp)
+            base_cache[fx_node] = out
+        return base_cache[fx_node]
 
     def add(fx_node, kind, label, size, cost_value, deps, output_bytes=()):
         g = GraphNode(len(nodes), kind, fx_node, label, size, cost_value, sorted(deps),
@@ -385,7 +386,7 @@ def _build(gm, example_flat, in_spec, n_params, n_buffers, param_names, buffer_n
 
     resident_bytes = sum(storage_bytes(list(resident_values.values())).values())
     return TracedStep(gm, nodes, index_of, resident_values, resident_bytes, param_names,
-                      buffer_names, len(example_flat) - n_params - n_buffers, in_spec,
+                      buffer_names, len(example_flat) - n_params - n_buffers,
                       placeholder_indices,
                       "microsecond" if cost == "time" else "flop", name)
 

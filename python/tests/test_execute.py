@@ -71,10 +71,18 @@ class TestReferenceExecution(unittest.TestCase):
         torch.manual_seed(123)
         other = tuple(torch.randn_like(b) if b.is_floating_point() else torch.randint_like(b, 10)
                       for b in batch)
-        params = [p.detach() for p in model.parameters()]
-        result = execute(traced, ops, params=params, batch=other)
+        result = execute(traced, ops, batch=other)
         self.assertTrue(bitwise_equal(result.outputs, eager_step(model, other, loss_fn)))
         self.assertFalse(bitwise_equal(result.outputs, eager_step(model, batch, loss_fn)))
+        with self.assertRaisesRegex(ValueError, "traced shapes"):
+            execute(traced, ops, batch=(other[0][:2], other[1][:2]))
+
+    def test_new_parameters(self):
+        _, batch, loss_fn, traced, ops, _ = self.cases["mlp"]
+        other_model, _, _ = build("mlp", seed=1)  # same architecture, other weights
+        params = [p.detach() for p in other_model.parameters()]
+        result = execute(traced, ops, params=params)
+        self.assertTrue(bitwise_equal(result.outputs, eager_step(other_model, batch, loss_fn)))
 
 
 class TestScheduledExecution(unittest.TestCase):
