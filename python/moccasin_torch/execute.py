@@ -137,6 +137,7 @@ class _Interpreter:
             self.env.setdefault(index, []).append(out)
         else:  # the final node hands the loss and gradients out
             self.outputs = list(self._evaluate(node.fx_node))
+            self.live.add(self.outputs)  # views among them keep their storages alive
             self.env.setdefault(index, []).append(None)
 
     def free(self, index):
