@@ -196,23 +196,30 @@ def execute(traced, operations, params=None, buffers=None, batch=None):
     )
 
 
-def reference_operations(traced):
-    """The no-recompute schedule as operations: every node once in the reference order, each
-    output freed once its last reader has run (a sink right after it is computed), laid out by
-    the same rules as the `operations` list of a moccasin schedule."""
+def reference_operations(traced, order=None):
+    """The no-recompute schedule as operations: every node once, in the reference order (or in
+    ``order``, any topological order of the node indices), each output freed once its last
+    reader has run (a sink right after it is computed), laid out by the same rules as the
+    `operations` list of a moccasin schedule."""
     n = len(traced.nodes)
-    end = [k + 1 for k in range(n)]
+    order = list(range(n)) if order is None else list(order)
+    if sorted(order) != list(range(n)):
+        raise ValueError("order must list every node index once")
+    event = {node: t for t, node in enumerate(order)}
+    end = [event[k] + 1 for k in range(n)]
     for node in traced.nodes:
         for d in node.deps:
-            end[d] = max(end[d], node.index + 1)
-    by_end = sorted(range(n), key=lambda k: (end[k], k))
+            if event[d] >= event[node.index]:
+                raise ValueError(f"order is not topological: {d} -> {node.index}")
+            end[d] = max(end[d], event[node.index] + 1)
+    by_end = sorted(range(n), key=lambda k: (end[k], event[k]))
     ops = []
     freed = 0
-    for t in range(n):
+    for t, node in enumerate(order):
         while freed < n and end[by_end[freed]] <= t:
             ops.append({"op": "free", "node": by_end[freed]})
             freed += 1
-        ops.append({"op": "compute", "node": t})
+        ops.append({"op": "compute", "node": node})
     for k in by_end[freed:]:
         ops.append({"op": "free", "node": k})
     return ops

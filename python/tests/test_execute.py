@@ -66,6 +66,51 @@ class TestReferenceExecution(unittest.TestCase):
             for d in node.deps:
                 self.assertLess(position[("compute", node.index)], position[("free", d)])
 
+    def test_another_execution_order(self):
+        # Free-order schedules run the nodes in an order of the solver's choosing: here Kahn's
+        # algorithm taking the largest ready index first (backward ops as early as possible).
+        import heapq
+
+        for name in ("resnet-block", "transformer-block"):
+            with self.subTest(model=name):
+                _, _, _, traced, ops, result = self.cases[name]
+                readers = {n.index: [] for n in traced.nodes}
+                waiting = {n.index: len(n.deps) for n in traced.nodes}
+                for n in traced.nodes:
+                    for d in n.deps:
+                        readers[d].append(n.index)
+                ready = [-k for k, w in waiting.items() if w == 0]
+                heapq.heapify(ready)
+                order = []
+                while ready:
+                    k = -heapq.heappop(ready)
+                    order.append(k)
+                    for r in readers[k]:
+                        waiting[r] -= 1
+                        if waiting[r] == 0:
+                            heapq.heappush(ready, -r)
+                self.assertNotEqual(order, sorted(order))
+                other_ops = reference_operations(traced, order)
+                other = execute(traced, other_ops)
+                self.assertTrue(bitwise_equal(other.outputs, result.outputs))
+                self.assertEqual(other.memory, support.storage_replay(traced, other_ops))
+                self.assertNotEqual(other.memory, result.memory)
+
+    def test_two_live_copies_of_one_node(self):
+        # A copy made while another is live (the schedule format allows it): both count.
+        _, _, _, traced, ops, result = self.cases["mlp"]
+        relu = next(n.index for n in traced.op_nodes() if n.label == "aten::relu")
+        doubled = []
+        for op in ops:
+            doubled.append(op)
+            if op["node"] == relu:
+                doubled.append(dict(op))
+        other = execute(traced, doubled)
+        self.assertEqual(other.recomputations, 1)
+        self.assertTrue(bitwise_equal(other.outputs, result.outputs))
+        self.assertEqual(other.memory, support.storage_replay(traced, doubled))
+        self.assertEqual(other.peak_bytes - result.peak_bytes, traced.nodes[relu].size)
+
     def test_new_data_of_the_same_shape(self):
         model, batch, loss_fn, traced, ops, _ = self.cases["cnn"]
         torch.manual_seed(123)
