@@ -70,6 +70,9 @@ struct SolveOptions {
     // Called after every improvement of the best schedule, from any search thread, one call at a
     // time and in increasing order of quality. Keep it short: searches wait for it.
     std::function<void(const SolveEvent&)> onImprovement;
+    // A schedule to start from (e.g. a neighbouring budget's, in a sweep): used when it meets
+    // this budget and copy limit, otherwise ignored. Its plan must be on this graph.
+    std::shared_ptr<const Solution> warmStart;
 };
 
 inline constexpr double kDefaultTimeLimit = 60.0;
