@@ -1,21 +1,124 @@
 #include "search/FreeOrder.h"
 
+#include <algorithm>
+#include <limits>
+
+#include "model/Reorder.h"
 #include "search/GivenOrder.h"
+#include "search/Greedy.h"
+#include "search/OrderSearch.h"
 
 namespace moccasin {
 
+namespace {
+
+// One execution order under consideration: the relabelled graph and what the greedy makes of it.
+struct OrderOption {
+    OrderedGraph graph;
+    int64_t peak = 0;  // no-recompute peak of the order
+    std::string origin;
+    std::optional<StagedPlan> greedy;
+    int64_t greedyCost = std::numeric_limits<int64_t>::max();
+};
+
+std::vector<int> identityOrder(int n) {
+    std::vector<int> order(n);
+    for (int k = 0; k < n; ++k) order[k] = k;
+    return order;
+}
+
+// Cheapest greedy first; orders the greedy cannot fit come last, lowest peak first.
+bool morePromising(const OrderOption& a, const OrderOption& b) {
+    if (a.greedy.has_value() != b.greedy.has_value()) return a.greedy.has_value();
+    if (a.greedy && a.greedyCost != b.greedyCost) return a.greedyCost < b.greedyCost;
+    return a.peak < b.peak;
+}
+
+}  // namespace
+
 SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRecord& record, const Deadline& deadline) {
     SolveOutcome out;
-    std::vector<int> identity(g.numNodes());
-    for (int k = 0; k < g.numNodes(); ++k) identity[k] = k;
-    OrderedGraph given{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), identity};
-    OrderRun run = runOnOrder(given, options, record, deadline);
-    out.statistics["orders"] = nlohmann::json::array({run.statistics});
+    const int n = g.numNodes();
+    nlohmann::json stats = nlohmann::json::object();
+
+    // 1. Orders with a low no-recompute peak. A quarter of the time at most: the search of
+    //    the chosen order needs the rest. It stops early once an order fits the budget as is.
+    OrderSearchOptions os;
+    os.budget = options.budget;
+    os.seed = options.seed + 1;
+    os.stopAtBudget = true;
+    std::optional<double> left = deadline.remaining();
+    Deadline orderPhase(left ? std::optional<double>(0.25 * *left) : std::optional<double>(10.0));
+    OrderSearchResult found = searchOrders(g, os, orderPhase);
+    stats["order_search"] = {{"moves", found.moves},
+                             {"peak_lower_bound", found.lowerBound},
+                             {"proven_lowest_peak", found.provenOptimal},
+                             {"seconds", orderPhase.elapsed()}};
+
+    // 2. Each candidate relabelled and tried by the greedy; the reference order always among them,
+    //    so the result is never worse than the given order's greedy.
+    std::vector<OrderOption> options_;
+    bool haveIdentity = false;
+    for (const OrderCandidate& c : found.candidates) {
+        OrderOption o;
+        haveIdentity = haveIdentity || std::is_sorted(c.order.begin(), c.order.end());
+        o.graph = OrderedGraph{std::make_shared<const Graph>(relabelled(g, c.order)), c.order};
+        o.peak = c.peak;
+        o.origin = c.origin;
+        options_.push_back(std::move(o));
+    }
+    if (!haveIdentity) {
+        OrderOption o;
+        o.graph = OrderedGraph{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), identityOrder(n)};
+        o.peak = noRecomputePeak(g, o.graph.order);
+        o.origin = "reference";
+        options_.push_back(std::move(o));
+    }
+    nlohmann::json tried = nlohmann::json::array();
+    for (OrderOption& o : options_) {
+        if (deadline.expired() && !tried.empty()) break;
+        GreedyResult r = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &deadline);
+        if (r.plan) {
+            o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *r.plan)).cost;
+            o.greedy = std::move(r.plan);
+            // Offered at once, so a schedule exists on disk before the long search starts.
+            RecordSink sink(record, o.graph.graph, o.graph.order);
+            Incumbent seed(Instance{*o.graph.graph, options.budget, options.copies});
+            seed.setSink(&sink);
+            seed.offer(*o.greedy, "greedy/" + o.origin);
+        }
+        tried.push_back({{"origin", o.origin},
+                         {"peak", o.peak},
+                         {"greedy_cost", o.greedy ? nlohmann::json(o.greedyCost) : nlohmann::json(nullptr)}});
+    }
+    stats["orders"] = tried;
+    std::stable_sort(options_.begin(), options_.end(), morePromising);
+
+    // 3. The full search on the most promising order; if it finds nothing, the next ones share
+    //    what time is left.
+    nlohmann::json runs = nlohmann::json::array();
+    std::string lastMessage;
+    for (size_t i = 0; i < options_.size(); ++i) {
+        if (deadline.expired()) break;
+        // A schedule at the baseline cost is optimal in every order: nothing left to search.
+        if (record.best() && record.bestCost() <= record.bound()) break;
+        const OrderOption& o = options_[i];
+        OrderRun run = runOnOrder(o.graph, options, record, deadline, o.greedy);
+        runs.push_back({{"origin", o.origin}, {"statistics", run.statistics}});
+        if (run.hasPlan) break;
+        lastMessage = run.message;
+    }
+    stats["runs"] = runs;
+    out.statistics = stats;
     out.solution = record.best();
-    out.lowerBound = record.bound();
+    out.lowerBound = record.bound();  // the baseline: valid for every order
     if (!out.solution) {
         out.status = SolveStatus::Unknown;
-        out.message = run.message;
+        out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
+        if (!options_.empty()) {
+            std::string hint = copiesHint(Instance{*options_[0].graph.graph, options.budget, options.copies});
+            if (!hint.empty()) out.message += "; " + hint;
+        }
         return out;
     }
     out.status = out.solution->cost == record.bound() ? SolveStatus::Optimal : SolveStatus::Feasible;

@@ -196,6 +196,17 @@ private:
 
 }  // namespace
 
+std::string copiesHint(const Instance& inst) {
+    for (int c : {inst.copies * 2, 8}) {
+        if (c <= inst.copies || c > 64) continue;
+        // Short and bounded: a few seconds at most, whatever the main limit was.
+        Deadline quick(3.0);
+        if (bestGreedyPlan(Instance{inst.graph, inst.budget, c}, &quick).plan)
+            return "with --copies " + std::to_string(c) + " the greedy meets this budget";
+    }
+    return "";
+}
+
 OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
                     const Deadline& deadline, const std::optional<StagedPlan>& warmStart) {
     OrderSearch search(instance, options, record, deadline);

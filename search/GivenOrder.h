@@ -35,6 +35,10 @@ struct OrderRun {
     nlohmann::json statistics = nlohmann::json::object();
 };
 
+// When no schedule was found: a sentence saying whether the greedy meets the budget with a
+// higher copy limit (raising it is the user's call), or an empty string.
+std::string copiesHint(const Instance& instance);
+
 // Searches `instance` under `options` (strategy auto, lns or exact) until `deadline`, offering
 // every improvement to `record`. `warmStart`, when given, is a plan on instance.graph.
 OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
