@@ -44,19 +44,27 @@ int64_t PositionMaxTree::max(int lo, int hi) const {
 }
 
 OrderProfile::OrderProfile(const Graph& g, std::span<const int> order)
-    : g_(g), n_(g.numNodes()), order_(order.begin(), order.end()), pos_(n_), last_(n_), freed_(n_, 0), mem_(n_, 0),
-      changeIndex_(n_, 0), changeStamp_(n_, 0) {
-    if (!isTopologicalOrder(g, order)) throw std::invalid_argument("the order is not a topological order");
+    : g_(g), n_(g.numNodes()), pos_(n_), last_(n_), changeIndex_(n_, 0), changeStamp_(n_, 0) {
+    reset(order);
+}
+
+void OrderProfile::reset(std::span<const int> order) {
+    if (!isTopologicalOrder(g_, order)) throw std::invalid_argument("the order is not a topological order");
+    order_.assign(order.begin(), order.end());
+    changes_.clear();
+    newOrder_.clear();
+    freed_.assign(n_, 0);
+    mem_.assign(n_, 0);
     for (int p = 0; p < n_; ++p) pos_[order_[p]] = p;
     for (int v = 0; v < n_; ++v) {
         last_[v] = v;
-        for (int w : g.succs(v))
+        for (int w : g_.succs(v))
             if (pos_[w] > pos_[last_[v]]) last_[v] = w;
-        freed_[last_[v]] += g.size(v);
+        freed_[last_[v]] += g_.size(v);
     }
     int64_t carried = 0;  // outputs made before p that are still needed at p
     for (int p = 0; p < n_; ++p) {
-        mem_[p] = carried + g.size(order_[p]);
+        mem_[p] = carried + g_.size(order_[p]);
         carried = mem_[p] - freed_[order_[p]];
     }
     tree_.reset(mem_);
@@ -104,24 +112,50 @@ void OrderProfile::applyFreed(bool forward) {
 }
 
 OrderProfile::Preview OrderProfile::preview(int lo, int mid, int hi, int64_t threshold) {
-    lo_ = lo;
-    mid_ = mid;
-    hi_ = hi;
     newOrder_.assign(order_.begin() + mid, order_.begin() + hi + 1);
     newOrder_.insert(newOrder_.end(), order_.begin() + lo, order_.begin() + mid);
 
     // Only an output consumed in both X and Y changes its last consumer: it was in Y and becomes
-    // the last consumer in X (X now runs later). X is walked in order, so the latest one wins.
+    // its last consumer in X (X now runs later). Found from the smaller side.
     changes_.clear();
+    if (mid - lo <= hi + 1 - mid) {
+        // X in its order, so the latest consumer in X wins.
+        noteLastConsumers(mid, hi, order_.begin() + lo, order_.begin() + mid);
+    } else {
+        // Each output whose last consumer y is in Y: its latest consumer in X, if any.
+        for (int p = mid; p <= hi; ++p) {
+            int y = order_[p];
+            for (int u : g_.preds(y)) {
+                if (last_[u] != y) continue;
+                int best = -1;
+                for (int c : g_.succs(u))
+                    if (pos_[c] >= lo && pos_[c] < mid && pos_[c] > best) best = pos_[c];
+                if (best >= 0) changes_.push_back({u, y, order_[best]});
+            }
+        }
+    }
+    return score(lo, threshold);
+}
+
+OrderProfile::Preview OrderProfile::previewStretch(int lo, std::span<const int> stretch, int64_t threshold) {
+    newOrder_.assign(stretch.begin(), stretch.end());
+    changes_.clear();
+    // An output whose last consumer is in the stretch ends at its latest consumer in the new order.
+    noteLastConsumers(lo, lo + static_cast<int>(stretch.size()) - 1, newOrder_.begin(), newOrder_.end());
+    return score(lo, threshold);
+}
+
+void OrderProfile::noteLastConsumers(int lo, int hi, std::vector<int>::const_iterator first,
+                                     std::vector<int>::const_iterator last) {
     if (++stamp_ == 0) {
         std::fill(changeStamp_.begin(), changeStamp_.end(), 0);
         stamp_ = 1;
     }
-    for (int p = lo; p < mid; ++p) {
-        int x = order_[p];
+    for (auto it = first; it != last; ++it) {
+        int x = *it;
         for (int u : g_.preds(x)) {
             int l = pos_[last_[u]];
-            if (l < mid || l > hi) continue;
+            if (l < lo || l > hi) continue;
             if (changeStamp_[u] == stamp_) {
                 changes_[changeIndex_[u]].newLast = x;
             } else {
@@ -131,9 +165,12 @@ OrderProfile::Preview OrderProfile::preview(int lo, int mid, int hi, int64_t thr
             }
         }
     }
+}
 
-    // Recompute the stretch by the recurrence with the new freed(); freed() of nodes outside the
-    // stretch does not change, so the values after hi stay as they are.
+// Recomputes the pending stretch by the recurrence with the new freed(); freed() of nodes outside
+// the stretch does not change, so the values after it stay as they are.
+OrderProfile::Preview OrderProfile::score(int lo, int64_t threshold) {
+    lo_ = lo;
     applyFreed(true);
     Preview r;
     int64_t carried = lo == 0 ? 0 : mem_[lo - 1] - freed_[order_[lo - 1]];
@@ -150,6 +187,7 @@ OrderProfile::Preview OrderProfile::preview(int lo, int mid, int hi, int64_t thr
         if (old > threshold) r.excessChange -= static_cast<double>(old - threshold);
     }
     applyFreed(false);
+    int hi = lo + static_cast<int>(newOrder_.size()) - 1;
     r.peak = std::max({stretchMax, tree_.max(0, lo - 1), tree_.max(hi + 1, n_ - 1)});
     return r;
 }

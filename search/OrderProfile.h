@@ -37,6 +37,8 @@ class OrderProfile {
 public:
     // Throws std::invalid_argument unless `order` is a topological order of g.
     OrderProfile(const Graph& g, std::span<const int> order);
+    // Starts over from another topological order of the same graph (throws like the constructor).
+    void reset(std::span<const int> order);
 
     const Graph& graph() const { return g_; }
     int numNodes() const { return n_; }
@@ -63,6 +65,9 @@ public:
         double excessChange = 0;   // change of excessAbove(threshold)
     };
     Preview preview(int lo, int mid, int hi, int64_t threshold);
+    // Any other rearrangement of the positions lo .. lo + size - 1: `stretch` holds the same nodes
+    // in a new order that keeps every edge forward. O(size + inputs of the stretch).
+    Preview previewStretch(int lo, std::span<const int> stretch, int64_t threshold);
     void commit();
     // Moves the node at position `from` to position `to` within its window (preview + commit).
     void moveNode(int from, int to);
@@ -74,6 +79,10 @@ private:
         int node, oldLast, newLast;
     };
     void applyFreed(bool forward);
+    // Records in changes_ the outputs whose last consumer is at a position in [lo, hi] and which
+    // are read by the nodes [first, last) (in their new order): their new last consumer.
+    void noteLastConsumers(int lo, int hi, std::vector<int>::const_iterator first, std::vector<int>::const_iterator last);
+    Preview score(int lo, int64_t threshold);
 
     const Graph& g_;
     int n_ = 0;
@@ -84,7 +93,7 @@ private:
     PositionMaxTree tree_;
 
     // The pending preview.
-    int lo_ = 0, mid_ = 0, hi_ = -1;
+    int lo_ = 0;
     std::vector<int> newOrder_;
     std::vector<int64_t> newMem_;
     std::vector<LastChange> changes_;

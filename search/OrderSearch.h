@@ -3,9 +3,12 @@
 // less memory pressure.
 //
 // Starts are memory-aware list schedules (search/ListSchedule.h) and the reference order; each is
-// improved by late-acceptance hill climbing over moves that shift one node within its precedence
-// window, scored incrementally (search/OrderProfile.h). The search is deterministic for a given
-// seed and number of moves; a deadline or stop request only cuts the same sequence short.
+// improved by simulated annealing (search/OrderAnnealer.h) over moves that shift a node within
+// its precedence window or drag its descendants or ancestors along, scored incrementally
+// (search/OrderProfile.h). The starts share the moves in rounds of doubling length. Lower bounds
+// (model/OrderLowerBound.h) stop the search once the best order is provably optimal; on graphs
+// where the reference order already is, nothing is searched. The search is deterministic for a
+// given seed and number of moves; a deadline or stop request only cuts the same sequence short.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -33,8 +36,15 @@ struct OrderCandidate {
     double seconds = 0;      // when the search first reached this peak (since the deadline's start)
 };
 
-// The best few distinct orders found, best first (lowest peak, then lowest pressure). The
-// reference order is among them whenever no order found has a lower peak.
-std::vector<OrderCandidate> searchOrders(const Graph& g, const OrderSearchOptions& options, const Deadline& deadline);
+struct OrderSearchResult {
+    // The best few distinct orders found, best first (lowest peak, then lowest pressure), none
+    // with a peak above P_pi. When nothing beats the reference order, it is the first.
+    std::vector<OrderCandidate> candidates;
+    int64_t lowerBound = 0;     // no order has a no-recompute peak below this
+    bool provenOptimal = false;  // candidates[0].peak == lowerBound
+    int64_t moves = 0;           // moves tried
+};
+
+OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options, const Deadline& deadline);
 
 }  // namespace moccasin

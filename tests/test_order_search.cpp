@@ -12,6 +12,7 @@
 #include "model/Peak.h"
 #include "model/Reorder.h"
 #include "search/ListSchedule.h"
+#include "search/OrderAnnealer.h"
 #include "search/OrderProfile.h"
 #include "search/OrderSearch.h"
 #include "tests/support/RandomGraphs.h"
@@ -99,13 +100,13 @@ TEST_CASE("order profile: the max tree answers range maxima") {
 
 TEST_CASE("order profile: incremental moves match a from-scratch profile") {
     std::mt19937_64 rng(7);
+    int applied = 0;
     for (uint64_t seed = 0; seed < 30; ++seed) {
         Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.1 : 0.35}, seed);
         const int n = g.numNodes();
         OrderProfile profile(g, identityOrder(n));
         CHECK(profile.memory() == profileFromScratch(g, identityOrder(n)));
         CHECK(profile.peak() == referencePeak(g));
-        int applied = 0;
         for (int step = 0; step < 400; ++step) {
             // A stretch of 1..3 nodes moved anywhere in its window; previews are committed at random.
             int first = static_cast<int>(rng() % n);
@@ -139,7 +140,70 @@ TEST_CASE("order profile: incremental moves match a from-scratch profile") {
         OrderProfile fresh(g, profile.order());
         CHECK(fresh.memory() == profile.memory());
         for (int v = 0; v < n; ++v) CHECK(fresh.window(v) == profile.window(v));
-        CHECK(applied > 0);
+    }
+    CHECK(applied > 1000);
+}
+
+TEST_CASE("order profile: rearranged stretches match a from-scratch profile") {
+    std::mt19937_64 rng(8);
+    int applied = 0;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.08 : 0.3}, seed);
+        const int n = g.numNodes();
+        OrderProfile profile(g, identityOrder(n));
+        for (int step = 0; step < 300; ++step) {
+            // A random stretch put in a random order that keeps its inner edges forward.
+            int lo = static_cast<int>(rng() % n), hi = static_cast<int>(rng() % n);
+            if (lo > hi) std::swap(lo, hi);
+            std::vector<int> nodes(profile.order().begin() + lo, profile.order().begin() + hi + 1), stretch;
+            std::vector<char> placed(g.numNodes(), 1);
+            for (int v : nodes) placed[v] = 0;
+            while (stretch.size() < nodes.size()) {
+                std::vector<int> ready;
+                for (int v : nodes)
+                    if (!placed[v] && std::all_of(g.preds(v).begin(), g.preds(v).end(), [&](int u) { return placed[u] != 0; }))
+                        ready.push_back(v);
+                int v = ready[rng() % ready.size()];
+                placed[v] = 1;
+                stretch.push_back(v);
+            }
+            std::vector<int> expected = profile.order();
+            std::copy(stretch.begin(), stretch.end(), expected.begin() + lo);
+            REQUIRE(isTopologicalOrder(g, expected));
+            int64_t threshold = static_cast<int64_t>(rng() % 40);
+            double before = profile.excessAbove(threshold);
+            OrderProfile::Preview p = profile.previewStretch(lo, stretch, threshold);
+            std::vector<int64_t> mem = profileFromScratch(g, expected);
+            CHECK(p.peak == *std::max_element(mem.begin(), mem.end()));
+            CHECK(before + p.excessChange == doctest::Approx(excessFromScratch(mem, threshold)));
+            if (rng() % 3 == 0) continue;
+            profile.commit();
+            ++applied;
+            REQUIRE(profile.order() == expected);
+            CHECK(profile.memory() == mem);
+            CHECK(profile.peak() == p.peak);
+        }
+        OrderProfile fresh(g, profile.order());
+        CHECK(fresh.memory() == profile.memory());
+    }
+    CHECK(applied > 1000);
+}
+
+TEST_CASE("order annealer: its best order is topological with the peak it reports") {
+    for (uint64_t seed = 0; seed < 12; ++seed) {
+        Graph g = testing::randomDag({.nodes = 10 + static_cast<int>(seed * 13 % 90), .edgeProbability = 0.06}, seed);
+        for (double push : {0.0, 0.3, 1.0}) {
+            AnnealTuning tuning;
+            tuning.pushShare = push;
+            tuning.firstRun = 500;
+            OrderAnnealer annealer(g, identityOrder(g.numNodes()), seed, tuning);
+            annealer.run(20000, Deadline(std::nullopt));
+            const std::vector<int>& best = annealer.bestOrder();
+            REQUIRE(isTopologicalOrder(g, best));
+            CHECK(annealer.bestPeak() == noRecomputePeak(g, best));
+            CHECK(annealer.bestPeak() <= referencePeak(g));
+            CHECK(annealer.movesTried() == 20000);
+        }
     }
 }
 
@@ -173,9 +237,12 @@ TEST_CASE("order search: orders are topological, peaks exact and never above P_p
         options.seed = seed;
         options.maxMoves = 20000;
         options.budget = referencePeak(g) * 4 / 5;
-        auto candidates = searchOrders(g, options, Deadline(std::nullopt));
+        OrderSearchResult result = searchOrders(g, options, Deadline(std::nullopt));
+        const auto& candidates = result.candidates;
         REQUIRE_FALSE(candidates.empty());
         CHECK(static_cast<int>(candidates.size()) <= options.maxCandidates);
+        CHECK(result.lowerBound <= candidates[0].peak);
+        CHECK(result.provenOptimal == (result.lowerBound == candidates[0].peak));
         for (size_t i = 0; i < candidates.size(); ++i) {
             const OrderCandidate& c = candidates[i];
             REQUIRE(isTopologicalOrder(g, c.order));
@@ -194,23 +261,25 @@ TEST_CASE("order search: on tiny graphs the best order's peak is the minimum ove
         OrderSearchOptions options;
         options.seed = seed;
         options.maxMoves = 50000;
-        auto candidates = searchOrders(g, options, Deadline(std::nullopt));
-        REQUIRE_FALSE(candidates.empty());
+        OrderSearchResult result = searchOrders(g, options, Deadline(std::nullopt));
+        REQUIRE_FALSE(result.candidates.empty());
         CAPTURE(seed);
-        CHECK(candidates[0].peak == minimumPeakOverOrders(g));
+        int64_t minimum = minimumPeakOverOrders(g);
+        CHECK(result.candidates[0].peak == minimum);
+        CHECK(result.lowerBound <= minimum);
     }
 }
 
 TEST_CASE("order search: the reference order is a candidate when nothing beats it") {
     // A chain has one order.
     Graph chain = makeGraph({1, 1, 1, 1}, {3, 1, 4, 1}, {{0, 1}, {1, 2}, {2, 3}});
-    auto c = searchOrders(chain, {.maxMoves = 1000}, Deadline(std::nullopt));
+    auto c = searchOrders(chain, {.maxMoves = 1000}, Deadline(std::nullopt)).candidates;
     REQUIRE(c.size() == 1);
     CHECK(c[0].order == identityOrder(4));
     CHECK(c[0].peak == referencePeak(chain));
     // An expired deadline still returns the reference order.
     Graph g = testing::randomDag({.nodes = 30}, 3);
-    auto r = searchOrders(g, {}, Deadline(0.0));
+    auto r = searchOrders(g, {}, Deadline(0.0)).candidates;
     REQUIRE_FALSE(r.empty());
     bool hasReference = std::any_of(r.begin(), r.end(), [&](const OrderCandidate& x) { return x.order == identityOrder(30); });
     if (r[0].peak == referencePeak(g)) CHECK(hasReference);
@@ -220,8 +289,8 @@ TEST_CASE("order search: the reference order is a candidate when nothing beats i
 TEST_CASE("order search: deterministic for a seed and a number of moves") {
     Graph g = testing::randomDag({.nodes = 80, .edgeProbability = 0.05}, 9);
     OrderSearchOptions options{.seed = 4, .maxMoves = 30000};
-    auto a = searchOrders(g, options, Deadline(std::nullopt));
-    auto b = searchOrders(g, options, Deadline(std::nullopt));
+    auto a = searchOrders(g, options, Deadline(std::nullopt)).candidates;
+    auto b = searchOrders(g, options, Deadline(std::nullopt)).candidates;
     REQUIRE(a.size() == b.size());
     for (size_t i = 0; i < a.size(); ++i) {
         CHECK(a[i].order == b[i].order);
