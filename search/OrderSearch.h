@@ -1,0 +1,50 @@
+// Free execution order: finds topological orders whose no-recompute peak is low, so that the
+// given-order engine, run on the graph relabelled by such an order (model/Reorder.h), starts from
+// less memory pressure.
+//
+// Starts are memory-aware list schedules (search/ListSchedule.h) and the reference order; each is
+// improved by simulated annealing (search/OrderAnnealer.h) over moves that shift a node within
+// its precedence window or drag its descendants or ancestors along, scored incrementally
+// (search/OrderProfile.h). The starts share the moves in rounds of doubling length. Lower bounds
+// (model/OrderLowerBound.h) stop the search once the best order is provably optimal; on graphs
+// where the reference order already is, nothing is searched. The search is deterministic for a
+// given seed and number of moves; a deadline or stop request only cuts the same sequence short.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/Graph.h"
+#include "search/Deadline.h"
+
+namespace moccasin {
+
+struct OrderSearchOptions {
+    int64_t budget = 0;     // B; 0 = none. Ranks orders of equal peak by their memory above B.
+    uint64_t seed = 1;
+    int maxCandidates = 4;  // how many orders to return
+    int64_t maxMoves = -1;  // moves to try in all (a reproducible work limit); -1 = until the deadline
+    // Stop as soon as an order's peak is <= budget (nothing is recomputed then at that budget).
+    bool stopAtBudget = false;
+};
+
+struct OrderCandidate {
+    std::vector<int> order;  // a topological order of the graph (node indices of g)
+    int64_t peak = 0;        // its no-recompute peak
+    double pressure = 0;     // sum over positions of memory above the budget (0 without one)
+    std::string origin;      // which start it came from, for reports
+    double seconds = 0;      // when the search first reached this peak (since the deadline's start)
+};
+
+struct OrderSearchResult {
+    // The best few distinct orders found, best first (lowest peak, then lowest pressure), none
+    // with a peak above P_pi. When nothing beats the reference order, it is the first.
+    std::vector<OrderCandidate> candidates;
+    int64_t lowerBound = 0;     // no order has a no-recompute peak below this
+    bool provenOptimal = false;  // candidates[0].peak == lowerBound
+    int64_t moves = 0;           // moves tried
+};
+
+OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options, const Deadline& deadline);
+
+}  // namespace moccasin

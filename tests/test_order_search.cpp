@@ -1,0 +1,299 @@
+// Order search: the incremental profile against from-scratch recomputation, the list schedulers,
+// and searchOrders against exhaustive enumeration of topological orders on tiny graphs.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <random>
+
+#include "model/GraphJson.h"
+#include "model/Peak.h"
+#include "model/Reorder.h"
+#include "search/ListSchedule.h"
+#include "search/OrderAnnealer.h"
+#include "search/OrderProfile.h"
+#include "search/OrderSearch.h"
+#include "tests/support/RandomGraphs.h"
+#include "tests/support/SharedGraphs.h"
+
+using namespace moccasin;
+using moccasin::testing::makeGraph;
+
+namespace {
+// Memory at each position of `order`, from scratch by the definition.
+std::vector<int64_t> profileFromScratch(const Graph& g, const std::vector<int>& order) {
+    const int n = g.numNodes();
+    std::vector<int> pos(n);
+    for (int p = 0; p < n; ++p) pos[order[p]] = p;
+    std::vector<int64_t> mem(n, 0);
+    for (int v = 0; v < n; ++v) {
+        int last = pos[v];
+        for (int w : g.succs(v)) last = std::max(last, pos[w]);
+        for (int p = pos[v]; p <= last; ++p) mem[p] += g.size(v);
+    }
+    return mem;
+}
+
+double excessFromScratch(const std::vector<int64_t>& mem, int64_t threshold) {
+    double sum = 0;
+    for (int64_t m : mem) sum += static_cast<double>(std::max<int64_t>(0, m - threshold));
+    return sum;
+}
+
+// The lowest no-recompute peak over all topological orders, by enumeration.
+int64_t minimumPeakOverOrders(const Graph& g) {
+    const int n = g.numNodes();
+    std::vector<int> missing(n), order;
+    for (int v = 0; v < n; ++v) missing[v] = static_cast<int>(g.preds(v).size());
+    std::vector<char> used(n, 0);
+    int64_t best = std::numeric_limits<int64_t>::max();
+    std::function<void()> extend = [&] {
+        if (static_cast<int>(order.size()) == n) {
+            best = std::min(best, noRecomputePeak(g, order));
+            return;
+        }
+        for (int v = 0; v < n; ++v) {
+            if (used[v] || missing[v] != 0) continue;
+            used[v] = 1;
+            order.push_back(v);
+            for (int w : g.succs(v)) --missing[w];
+            extend();
+            for (int w : g.succs(v)) ++missing[w];
+            order.pop_back();
+            used[v] = 0;
+        }
+    };
+    extend();
+    return best;
+}
+
+std::vector<int> identityOrder(int n) {
+    std::vector<int> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    return order;
+}
+}  // namespace
+
+TEST_CASE("order profile: the max tree answers range maxima") {
+    std::mt19937_64 rng(2);
+    for (int n : {1, 2, 3, 7, 8, 9, 33}) {
+        std::vector<int64_t> values(n);
+        for (int64_t& v : values) v = static_cast<int64_t>(rng() % 100);
+        PositionMaxTree tree;
+        tree.reset(values);
+        for (int round = 0; round < 50; ++round) {
+            int first = static_cast<int>(rng() % n), len = 1 + static_cast<int>(rng() % (n - first));
+            std::vector<int64_t> w(len);
+            for (int64_t& v : w) v = static_cast<int64_t>(rng() % 100);
+            tree.write(first, w);
+            std::copy(w.begin(), w.end(), values.begin() + first);
+            int lo = static_cast<int>(rng() % n), hi = static_cast<int>(rng() % n);
+            if (lo > hi) std::swap(lo, hi);
+            CHECK(tree.max(lo, hi) == *std::max_element(values.begin() + lo, values.begin() + hi + 1));
+            CHECK(tree.max() == *std::max_element(values.begin(), values.end()));
+        }
+        CHECK(tree.max(1, 0) == std::numeric_limits<int64_t>::min());
+    }
+}
+
+TEST_CASE("order profile: incremental moves match a from-scratch profile") {
+    std::mt19937_64 rng(7);
+    int applied = 0;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.1 : 0.35}, seed);
+        const int n = g.numNodes();
+        OrderProfile profile(g, identityOrder(n));
+        CHECK(profile.memory() == profileFromScratch(g, identityOrder(n)));
+        CHECK(profile.peak() == referencePeak(g));
+        for (int step = 0; step < 400; ++step) {
+            // A stretch of 1..3 nodes moved anywhere in its window; previews are committed at random.
+            int first = static_cast<int>(rng() % n);
+            int last = std::min(n - 1, first + static_cast<int>(rng() % 3));
+            auto [wlo, whi] = profile.blockWindow(first, last);
+            int len = last - first + 1;
+            if (whi - wlo + 1 <= len) continue;
+            int to = wlo + static_cast<int>(rng() % static_cast<uint64_t>(whi - wlo + 2 - len));
+            if (to == first) continue;
+            int lo, mid, hi;
+            OrderProfile::shiftAsSwap(first, last, to, lo, mid, hi);
+            int64_t threshold = static_cast<int64_t>(rng() % 40);
+            double before = profile.excessAbove(threshold);
+            std::vector<int> expected = profile.order();
+            std::rotate(expected.begin() + lo, expected.begin() + mid, expected.begin() + hi + 1);
+            REQUIRE(isTopologicalOrder(g, expected));
+            OrderProfile::Preview p = profile.preview(lo, mid, hi, threshold);
+            std::vector<int64_t> mem = profileFromScratch(g, expected);
+            CHECK(p.peak == *std::max_element(mem.begin(), mem.end()));
+            CHECK(p.peak == noRecomputePeak(g, expected));
+            CHECK(before + p.excessChange == doctest::Approx(excessFromScratch(mem, threshold)));
+            if (rng() % 3 == 0) continue;  // an unapplied preview leaves no trace
+            profile.commit();
+            ++applied;
+            REQUIRE(profile.order() == expected);
+            CHECK(profile.memory() == mem);
+            CHECK(profile.peak() == p.peak);
+            for (int q = 0; q < n; ++q) CHECK(profile.position(profile.order()[q]) == q);
+        }
+        // After all the moves, a profile built from scratch on the final order agrees.
+        OrderProfile fresh(g, profile.order());
+        CHECK(fresh.memory() == profile.memory());
+        for (int v = 0; v < n; ++v) CHECK(fresh.window(v) == profile.window(v));
+    }
+    CHECK(applied > 1000);
+}
+
+TEST_CASE("order profile: rearranged stretches match a from-scratch profile") {
+    std::mt19937_64 rng(8);
+    int applied = 0;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.08 : 0.3}, seed);
+        const int n = g.numNodes();
+        OrderProfile profile(g, identityOrder(n));
+        for (int step = 0; step < 300; ++step) {
+            // A random stretch put in a random order that keeps its inner edges forward.
+            int lo = static_cast<int>(rng() % n), hi = static_cast<int>(rng() % n);
+            if (lo > hi) std::swap(lo, hi);
+            std::vector<int> nodes(profile.order().begin() + lo, profile.order().begin() + hi + 1), stretch;
+            std::vector<char> placed(g.numNodes(), 1);
+            for (int v : nodes) placed[v] = 0;
+            while (stretch.size() < nodes.size()) {
+                std::vector<int> ready;
+                for (int v : nodes)
+                    if (!placed[v] && std::all_of(g.preds(v).begin(), g.preds(v).end(), [&](int u) { return placed[u] != 0; }))
+                        ready.push_back(v);
+                int v = ready[rng() % ready.size()];
+                placed[v] = 1;
+                stretch.push_back(v);
+            }
+            std::vector<int> expected = profile.order();
+            std::copy(stretch.begin(), stretch.end(), expected.begin() + lo);
+            REQUIRE(isTopologicalOrder(g, expected));
+            int64_t threshold = static_cast<int64_t>(rng() % 40);
+            double before = profile.excessAbove(threshold);
+            OrderProfile::Preview p = profile.previewStretch(lo, stretch, threshold);
+            std::vector<int64_t> mem = profileFromScratch(g, expected);
+            CHECK(p.peak == *std::max_element(mem.begin(), mem.end()));
+            CHECK(before + p.excessChange == doctest::Approx(excessFromScratch(mem, threshold)));
+            if (rng() % 3 == 0) continue;
+            profile.commit();
+            ++applied;
+            REQUIRE(profile.order() == expected);
+            CHECK(profile.memory() == mem);
+            CHECK(profile.peak() == p.peak);
+        }
+        OrderProfile fresh(g, profile.order());
+        CHECK(fresh.memory() == profile.memory());
+    }
+    CHECK(applied > 1000);
+}
+
+TEST_CASE("order annealer: its best order is topological with the peak it reports") {
+    for (uint64_t seed = 0; seed < 12; ++seed) {
+        Graph g = testing::randomDag({.nodes = 10 + static_cast<int>(seed * 13 % 90), .edgeProbability = 0.06}, seed);
+        for (double push : {0.0, 0.3, 1.0}) {
+            AnnealTuning tuning;
+            tuning.pushShare = push;
+            tuning.firstRun = 500;
+            OrderAnnealer annealer(g, identityOrder(g.numNodes()), seed, tuning);
+            annealer.run(20000, Deadline(std::nullopt));
+            const std::vector<int>& best = annealer.bestOrder();
+            REQUIRE(isTopologicalOrder(g, best));
+            CHECK(annealer.bestPeak() == noRecomputePeak(g, best));
+            CHECK(annealer.bestPeak() <= referencePeak(g));
+            CHECK(annealer.movesTried() == 20000);
+        }
+    }
+}
+
+TEST_CASE("order profile: windows are the precedence limits") {
+    // a -> c, b -> c, c -> d, a -> d.
+    Graph g = makeGraph({1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}, {{0, 2}, {1, 2}, {2, 3}, {0, 3}});
+    OrderProfile p(g, std::vector<int>{0, 1, 2, 3, 4});
+    CHECK(p.window(0) == std::pair{0, 1});
+    CHECK(p.window(1) == std::pair{0, 1});
+    CHECK(p.window(2) == std::pair{2, 2});
+    CHECK(p.window(3) == std::pair{3, 4});
+    CHECK(p.window(4) == std::pair{0, 4});
+    CHECK(p.blockWindow(2, 3) == std::pair{2, 4});
+}
+
+TEST_CASE("list schedules are topological orders") {
+    for (uint64_t seed = 0; seed < 40; ++seed) {
+        Graph g = testing::randomDag({.nodes = 1 + static_cast<int>(seed % 30), .edgeProbability = 0.2}, seed);
+        for (ListRule rule : {ListRule::NetGrowth, ListRule::SmallestOutput, ListRule::DepthFirst})
+            for (uint64_t noise : {0, 1, 2}) {
+                std::vector<int> order = listSchedule(g, rule, noise);
+                CHECK(isTopologicalOrder(g, order));
+            }
+    }
+}
+
+TEST_CASE("order search: orders are topological, peaks exact and never above P_pi") {
+    for (uint64_t seed = 0; seed < 20; ++seed) {
+        Graph g = testing::randomDag({.nodes = 5 + static_cast<int>(seed * 7 % 60), .edgeProbability = 0.1}, seed);
+        OrderSearchOptions options;
+        options.seed = seed;
+        options.maxMoves = 20000;
+        options.budget = referencePeak(g) * 4 / 5;
+        OrderSearchResult result = searchOrders(g, options, Deadline(std::nullopt));
+        const auto& candidates = result.candidates;
+        REQUIRE_FALSE(candidates.empty());
+        CHECK(static_cast<int>(candidates.size()) <= options.maxCandidates);
+        CHECK(result.lowerBound <= candidates[0].peak);
+        CHECK(result.provenOptimal == (result.lowerBound == candidates[0].peak));
+        for (size_t i = 0; i < candidates.size(); ++i) {
+            const OrderCandidate& c = candidates[i];
+            REQUIRE(isTopologicalOrder(g, c.order));
+            CHECK(c.peak == noRecomputePeak(g, c.order));
+            CHECK(c.peak <= referencePeak(g));
+            CHECK(c.pressure == doctest::Approx(excessFromScratch(profileFromScratch(g, c.order), options.budget)));
+            if (i > 0) CHECK(candidates[i - 1].peak <= c.peak);
+            for (size_t j = 0; j < i; ++j) CHECK(candidates[j].order != c.order);
+        }
+    }
+}
+
+TEST_CASE("order search: on tiny graphs the best order's peak is the minimum over all orders") {
+    for (uint64_t seed = 0; seed < 60; ++seed) {
+        Graph g = testing::randomDag({.nodes = 3 + static_cast<int>(seed % 6), .edgeProbability = 0.25}, seed);
+        OrderSearchOptions options;
+        options.seed = seed;
+        options.maxMoves = 50000;
+        OrderSearchResult result = searchOrders(g, options, Deadline(std::nullopt));
+        REQUIRE_FALSE(result.candidates.empty());
+        CAPTURE(seed);
+        int64_t minimum = minimumPeakOverOrders(g);
+        CHECK(result.candidates[0].peak == minimum);
+        CHECK(result.lowerBound <= minimum);
+    }
+}
+
+TEST_CASE("order search: the reference order is a candidate when nothing beats it") {
+    // A chain has one order.
+    Graph chain = makeGraph({1, 1, 1, 1}, {3, 1, 4, 1}, {{0, 1}, {1, 2}, {2, 3}});
+    auto c = searchOrders(chain, {.maxMoves = 1000}, Deadline(std::nullopt)).candidates;
+    REQUIRE(c.size() == 1);
+    CHECK(c[0].order == identityOrder(4));
+    CHECK(c[0].peak == referencePeak(chain));
+    // An expired deadline still returns the reference order.
+    Graph g = testing::randomDag({.nodes = 30}, 3);
+    auto r = searchOrders(g, {}, Deadline(0.0)).candidates;
+    REQUIRE_FALSE(r.empty());
+    bool hasReference = std::any_of(r.begin(), r.end(), [&](const OrderCandidate& x) { return x.order == identityOrder(30); });
+    if (r[0].peak == referencePeak(g)) CHECK(hasReference);
+    CHECK(r[0].peak <= referencePeak(g));
+}
+
+TEST_CASE("order search: deterministic for a seed and a number of moves") {
+    Graph g = testing::randomDag({.nodes = 80, .edgeProbability = 0.05}, 9);
+    OrderSearchOptions options{.seed = 4, .maxMoves = 30000};
+    auto a = searchOrders(g, options, Deadline(std::nullopt)).candidates;
+    auto b = searchOrders(g, options, Deadline(std::nullopt)).candidates;
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].order == b[i].order);
+        CHECK(a[i].peak == b[i].peak);
+    }
+}
