@@ -83,7 +83,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
             o.greedy = std::move(r.plan);
             // Offered at once, so a schedule exists on disk before the long search starts.
             RecordSink sink(record, o.graph.graph, o.graph.order);
-            Incumbent seed(Instance{*o.graph.graph, options.budget, options.copies});
+            Incumbent seed(Instance{*o.graph.graph, options.budget, options.copies}, deadline);
             seed.setSink(&sink);
             seed.offer(*o.greedy, "greedy/" + o.origin);
         }
