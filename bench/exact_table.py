@@ -44,15 +44,16 @@ with tempfile.TemporaryDirectory() as tmp:
                     continue
                 d = json.load(open(out))
                 s = d["solver"]["statistics"]
+                e = s.get("exact", {})  # the exact search's own counters
                 base = d["baseline_cost"]
                 lb = d["lower_bound"]
                 lbtdi = "" if lb is None else f"{100.0 * (lb - base) / base:.3f}"
-                tdi = f"{d['tdi_percent']:.3f}" if d["status"] in ("optimal", "feasible") else ""
+                tdi = f"{d['tdi_percent']:.3f}" if d["tdi_percent"] is not None else ""
                 check = ""
                 if rc == 0:
                     ok = subprocess.run([args.binary, "check", path, out], capture_output=True).returncode == 0
                     check = "OK" if ok else "FAIL"
                 print(f"| {name} | {b} | {v} | {d['status']} | {tdi} | {lbtdi} | "
                       f"{s.get('seconds_to_first', -1):.2f} | {s.get('seconds_to_best', -1):.2f} | "
-                      f"{s.get('nodes', 0)} | {s.get('failures', 0)} | {s.get('peak_rss_mb', 0):.0f} | {check} |")
+                      f"{e.get('nodes', 0)} | {e.get('failures', 0)} | {s.get('peak_rss_mb', 0):.0f} | {check} |")
                 sys.stdout.flush()
