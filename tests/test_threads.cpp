@@ -1,0 +1,232 @@
+// The searches that run several threads at once: the auto portfolio (an exact search beside LNS
+// workers), LNS on two TBB workers, and a parallel solve stopped by the stop flag. They are in
+// the doctest suite "threads", which ctest turns into the label that .ci/tsan runs under
+// ThreadSanitizer; in the ordinary build they check the results the threads produce.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model/Budget.h"
+#include "model/Generator.h"
+#include "model/GraphJson.h"
+#include "model/Peak.h"
+#include "model/Validator.h"
+#include "search/Greedy.h"
+#include "search/Solver.h"
+#include "search/StopFlag.h"
+#include "tests/support/SharedGraphs.h"
+
+using namespace moccasin;
+
+namespace {
+
+Graph layered(int nodes, uint64_t seed) {
+    LayeredGraphParams p;
+    p.nodes = nodes;
+    p.seed = seed;
+    return parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+}
+
+// The benchmark graph `name` (e.g. "rl_n100"), or nothing when ../shared/graphs is absent.
+std::optional<Graph> sharedGraph(const std::string& name) {
+    const std::string dir = testing::sharedGraphsDir();
+    if (dir.empty() || !std::filesystem::exists(dir + "/" + name + ".json")) return std::nullopt;
+    return loadGraphFile(dir + "/" + name + ".json");
+}
+
+// The stop flag is process-wide: every test that sets it clears it again, also on failure.
+struct StopFlagReset {
+    StopFlagReset() { stopRequested().store(false); }
+    ~StopFlagReset() { stopRequested().store(false); }
+};
+
+// Progress lines arrive from whichever thread improved the incumbent; the solver serializes the
+// calls, and this collects them under its own lock as well so that the test does not rely on it.
+struct ProgressLog {
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    std::function<void(const std::string&)> callback() {
+        return [this](const std::string& line) {
+            std::lock_guard<std::mutex> lock(mutex);
+            lines.push_back(line);
+        };
+    }
+    size_t size() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return lines.size();
+    }
+};
+
+// What every solve with a schedule must satisfy: the plan passes the independent validator and
+// the proven bound does not exceed its cost (and meets it when the status says optimal).
+// Returns the validated cost.
+int64_t checkOutcome(const Graph& g, const SolveOutcome& out, int64_t budget, int copies) {
+    REQUIRE_MESSAGE((out.status == SolveStatus::Optimal || out.status == SolveStatus::Feasible),
+                    "status " << statusName(out.status) << ": " << out.message);
+    REQUIRE(out.plan);
+    Schedule s = materialize(g, *out.plan);
+    ValidationResult v = validateSchedule(g, s.computations, budget, copies);
+    CHECK_MESSAGE(v.ok, v.violation);
+    CHECK(v.peak <= budget);
+    REQUIRE(out.lowerBound);
+    CHECK(*out.lowerBound >= g.baselineCost());
+    CHECK(*out.lowerBound <= v.cost);
+    if (out.status == SolveStatus::Optimal) CHECK(*out.lowerBound == v.cost);
+    return v.cost;
+}
+
+SolveOptions portfolioOptions(int64_t budget, double seconds, ProgressLog& log) {
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.strategy = "auto";
+    opt.threads = 2;  // one exact search beside one LNS worker
+    opt.timeLimitSeconds = seconds;
+    opt.progress = log.callback();  // as the program does: the listener runs on the improving thread
+    return opt;
+}
+
+// The portfolio ran both of its searches (not settled by the greedy and the root bound alone),
+// and every improvement produced exactly one progress line.
+void checkPortfolioRan(const SolveOutcome& out, ProgressLog& log) {
+    CHECK(out.statistics.contains("exact"));
+    CHECK(out.statistics.contains("lns"));
+    REQUIRE(out.statistics.contains("solutions"));
+    CHECK(log.size() == out.statistics["solutions"].get<size_t>());
+}
+
+}  // namespace
+
+TEST_SUITE("threads") {
+
+TEST_CASE("threads: auto portfolio on rl_n100 at 0.8 with 2 threads") {
+    auto g = sharedGraph("rl_n100");
+    if (!g) {
+        MESSAGE("skipped: rl_n100.json not found in ../shared/graphs");
+        return;
+    }
+    const int64_t budget = Budget::parse("0.8").resolve(referencePeak(*g));
+    ProgressLog log;
+    SolveOutcome out = solve(*g, portfolioOptions(budget, 2.0, log));
+    checkOutcome(*g, out, budget, 2);
+    checkPortfolioRan(out, log);
+}
+
+TEST_CASE("threads: auto portfolio on small generated graphs with 2 threads") {
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        CAPTURE(seed);
+        Graph g = layered(60 + 10 * static_cast<int>(seed), seed);
+        const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+        if (budget < budgetLowerLimit(g)) continue;
+        auto greedy = bestGreedyPlan(g, budget, 2);
+        ProgressLog log;
+        SolveOutcome out = solve(g, portfolioOptions(budget, 0.5, log));
+        const int64_t cost = checkOutcome(g, out, budget, 2);
+        if (greedy.plan) CHECK(cost <= evaluate(g, materialize(g, *greedy.plan)).cost);
+        REQUIRE(out.statistics.contains("solutions"));
+        CHECK(log.size() == out.statistics["solutions"].get<size_t>());
+    }
+}
+
+TEST_CASE("threads: lns with 2 workers improves on the greedy and validates") {
+    Graph g = layered(150, 9);
+    const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    auto greedy = bestGreedyPlan(g, budget, 2);
+    REQUIRE(greedy.plan);
+    const int64_t greedyCost = evaluate(g, materialize(g, *greedy.plan)).cost;
+    ProgressLog log;
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.strategy = "lns";
+    opt.threads = 2;
+    opt.timeLimitSeconds = 1.0;
+    opt.seed = 3;
+    opt.progress = log.callback();
+    SolveOutcome out = solve(g, opt);
+    const int64_t cost = checkOutcome(g, out, budget, 2);
+    CHECK(cost <= greedyCost);
+    REQUIRE(out.statistics.contains("lns"));
+    // The workers recorded their steps in the shared statistics.
+    CHECK(out.statistics["lns"]["steps"].get<uint64_t>() > 0);
+    CHECK(log.size() == out.statistics["solutions"].get<size_t>());
+}
+
+TEST_CASE("threads: deterministic lns with 2 workers matches 1 worker") {
+    // The epoch path: a parallel_for over fresh models, reduced in index order.
+    Graph g = layered(100, 21);
+    const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    std::vector<int64_t> costs;
+    for (int threads : {1, 2}) {
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.strategy = "lns";
+        opt.threads = threads;
+        opt.timeLimitSeconds = 600;  // the epoch cap ends the run, not the clock
+        opt.seed = 5;
+        opt.deterministic = true;
+        opt.lns.maxEpochs = 3;
+        SolveOutcome out = solve(g, opt);
+        costs.push_back(checkOutcome(g, out, budget, 2));
+    }
+    CHECK(costs[0] == costs[1]);
+}
+
+TEST_CASE("threads: the stop flag ends a parallel solve with a valid schedule") {
+    // rl_n250 at 0.8 is not settled at the root, so with no effective time limit only the stop
+    // flag can end this solve: if it were ignored, the test would hang (and ctest's timeout fail it).
+    auto g = sharedGraph("rl_n250");
+    if (!g) {
+        MESSAGE("skipped: rl_n250.json not found in ../shared/graphs");
+        return;
+    }
+    StopFlagReset reset;
+    const int64_t budget = Budget::parse("0.8").resolve(referencePeak(*g));
+
+    std::mutex mutex;
+    std::condition_variable improved;
+    bool haveSchedule = false;
+    std::atomic<bool> stopSent{false};
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.strategy = "auto";
+    opt.threads = 2;
+    opt.timeLimitSeconds = 1e6;
+    opt.progress = [&](const std::string&) {
+        std::lock_guard<std::mutex> lock(mutex);
+        haveSchedule = true;
+        improved.notify_all();
+    };
+
+    // Stops the search once it has a schedule and the parallel phase has had a moment to start,
+    // as a SIGINT handler would (it sets the same flag).
+    std::thread stopper([&] {
+        std::unique_lock<std::mutex> lock(mutex);
+        improved.wait(lock, [&] { return haveSchedule; });
+        lock.unlock();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        stopSent.store(true);
+        stopRequested().store(true);
+    });
+    SolveOutcome out = solve(*g, opt);
+    const bool stoppedByFlag = stopSent.load();
+    if (!stoppedByFlag) {  // solved on its own: release the stopper before failing
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            haveSchedule = true;
+        }
+        improved.notify_all();
+    }
+    stopper.join();
+    CHECK_MESSAGE(stoppedByFlag, "the solve ended before the stop flag was set: pick a harder instance");
+    checkOutcome(*g, out, budget, 2);
+}
+
+}  // TEST_SUITE("threads")
