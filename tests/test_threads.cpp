@@ -2,6 +2,13 @@
 // workers), LNS on two TBB workers, and a parallel solve stopped by the stop flag. They are in
 // the doctest suite "threads", which ctest turns into the label that .ci/tsan runs under
 // ThreadSanitizer; in the ordinary build they check the results the threads produce.
+//
+// Each test case starts TBB worker threads at most once (one LNS run with threads >= 2): TBB's
+// scheduler is not instrumented, so ThreadSanitizer sees the hand-off of tasks to workers only
+// through the pthread_create that starts them; a second parallel run in the same process reuses
+// the workers and its hand-offs would be reported as races that are not there. ctest runs every
+// test case in a process of its own. The portfolio runs its LNS part on one thread (no TBB
+// workers) beside a std::thread, which ThreadSanitizer understands completely.
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -71,7 +78,7 @@ struct ProgressLog {
 // Returns the validated cost.
 int64_t checkOutcome(const Graph& g, const SolveOutcome& out, int64_t budget, int copies) {
     REQUIRE_MESSAGE((out.status == SolveStatus::Optimal || out.status == SolveStatus::Feasible),
-                    "status " << statusName(out.status) << ": " << out.message);
+                    "status " << std::string(statusName(out.status)) << ": " << out.message);
     REQUIRE(out.plan);
     Schedule s = materialize(g, *out.plan);
     ValidationResult v = validateSchedule(g, s.computations, budget, copies);
@@ -121,19 +128,24 @@ TEST_CASE("threads: auto portfolio on rl_n100 at 0.8 with 2 threads") {
 }
 
 TEST_CASE("threads: auto portfolio on small generated graphs with 2 threads") {
-    for (uint64_t seed = 1; seed <= 4; ++seed) {
+    int ran = 0;
+    for (uint64_t seed = 1; seed <= 8 && ran < 4; ++seed) {
         CAPTURE(seed);
-        Graph g = layered(60 + 10 * static_cast<int>(seed), seed);
-        const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
-        if (budget < budgetLowerLimit(g)) continue;
+        Graph g = layered(60 + 10 * static_cast<int>(seed % 4), seed);
+        const int64_t budget = Budget::parse("0.85").resolve(referencePeak(g));
+        // The portfolio starts from a schedule; where the greedy finds none, the solve would
+        // spend its time in the single-threaded budget descent instead.
         auto greedy = bestGreedyPlan(g, budget, 2);
+        if (!greedy.plan) continue;
+        ++ran;
         ProgressLog log;
         SolveOutcome out = solve(g, portfolioOptions(budget, 0.5, log));
         const int64_t cost = checkOutcome(g, out, budget, 2);
-        if (greedy.plan) CHECK(cost <= evaluate(g, materialize(g, *greedy.plan)).cost);
+        CHECK(cost <= evaluate(g, materialize(g, *greedy.plan)).cost);
         REQUIRE(out.statistics.contains("solutions"));
         CHECK(log.size() == out.statistics["solutions"].get<size_t>());
     }
+    CHECK(ran >= 2);
 }
 
 TEST_CASE("threads: lns with 2 workers improves on the greedy and validates") {
@@ -161,8 +173,9 @@ TEST_CASE("threads: lns with 2 workers improves on the greedy and validates") {
 
 TEST_CASE("threads: deterministic lns with 2 workers matches 1 worker") {
     // The epoch path: a parallel_for over fresh models, reduced in index order.
-    Graph g = layered(100, 21);
+    Graph g = layered(150, 42);
     const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
+    REQUIRE(bestGreedyPlan(g, budget, 2).plan);  // LNS improves a schedule; it needs one to start
     std::vector<int64_t> costs;
     for (int threads : {1, 2}) {
         SolveOptions opt;
@@ -172,7 +185,7 @@ TEST_CASE("threads: deterministic lns with 2 workers matches 1 worker") {
         opt.timeLimitSeconds = 600;  // the epoch cap ends the run, not the clock
         opt.seed = 5;
         opt.deterministic = true;
-        opt.lns.maxEpochs = 3;
+        opt.lns.maxEpochs = 1;  // one parallel region per process: see the note at the top
         SolveOutcome out = solve(g, opt);
         costs.push_back(checkOutcome(g, out, budget, 2));
     }

@@ -228,8 +228,8 @@ def main():
                 # What had been reported --grace seconds before the kill must be on disk.
                 settled = run.best_cost_before(sent_at - a.grace)
                 if state == "absent" and settled is not None:
-                    problems.append(f"no file although an improvement (cost {settled}) was reported "
-                                    f"{sent_at - run.improvements[0][0]:.2f} s before the kill")
+                    problems.append(f"no file, although cost {settled} had been reported by {a.grace} s before "
+                                    f"the kill (the first schedule {sent_at - run.improvements[0][0]:.2f} s before)")
                 if state == "schedule" and settled is not None and detail is not None and detail > settled:
                     problems.append(f"the file holds cost {detail}, but cost {settled} was reported "
                                     f"at least {a.grace} s before the kill")
