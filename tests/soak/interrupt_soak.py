@@ -148,7 +148,7 @@ def main():
           f"threads {a.threads}; documented exit codes {sorted(documented)}", flush=True)
 
     counts = {k: 0 for k in ("interruptions", "finished first", "files checked", "valid schedules",
-                             "no-schedule files", "absent", "startup deaths")}
+                             "no-schedule files", "absent", "lost to SIGKILL", "startup deaths")}
     failures = []
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="moccasin-soak-") as tmp:
@@ -228,8 +228,9 @@ def main():
                 # What had been reported --grace seconds before the kill must be on disk.
                 settled = run.best_cost_before(sent_at - a.grace)
                 if state == "absent" and settled is not None:
-                    problems.append(f"no file, although cost {settled} had been reported by {a.grace} s before "
-                                    f"the kill (the first schedule {sent_at - run.improvements[0][0]:.2f} s before)")
+                    counts["lost to SIGKILL"] += 1
+                    problems.append(f"no file, although cost {settled} had been reported at least {a.grace} s "
+                                    f"before the kill (the first schedule {sent_at - run.improvements[0][0]:.2f} s before)")
                 if state == "schedule" and settled is not None and detail is not None and detail > settled:
                     problems.append(f"the file holds cost {detail}, but cost {settled} was reported "
                                     f"at least {a.grace} s before the kill")
