@@ -108,7 +108,7 @@ TEST_CASE("graph json: duration/out_cost convention, name from graph.name, names
     CHECK(g.numEdges() == 3);
 }
 
-TEST_CASE("graph json: id wins over name; empty graph.name falls back to the stem") {
+TEST_CASE("graph json: id wins over name, an empty graph.name falls back to the stem") {
     Graph g = parseGraphJson(R"({"graph": {"name": ""}, "nodes": [
         {"id": 1, "name": "conv", "cost_cpu": 1, "cost_ram": 2}], "links": []})",
                              "/some/where/net.json");
