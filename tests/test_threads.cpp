@@ -66,10 +66,10 @@ struct StopFlagReset {
 struct ProgressLog {
     std::mutex mutex;
     std::vector<std::string> lines;
-    std::function<void(const std::string&)> callback() {
-        return [this](const std::string& line) {
+    std::function<void(const SolveEvent&)> callback() {
+        return [this](const SolveEvent& e) {
             std::lock_guard<std::mutex> lock(mutex);
-            lines.push_back(line);
+            lines.push_back(std::to_string(e.cost) + " " + e.source);
         };
     }
     size_t size() {
@@ -84,8 +84,8 @@ struct ProgressLog {
 int64_t checkOutcome(const Graph& g, const SolveOutcome& out, int64_t budget, int copies) {
     REQUIRE_MESSAGE((out.status == SolveStatus::Optimal || out.status == SolveStatus::Feasible),
                     "status " << std::string(statusName(out.status)) << ": " << out.message);
-    REQUIRE(out.plan);
-    Schedule s = materialize(g, *out.plan);
+    REQUIRE(out.solution);
+    Schedule s = out.solution->schedule();
     ValidationResult v = validateSchedule(g, s.computations, budget, copies);
     CHECK_MESSAGE(v.ok, v.violation);
     CHECK(v.peak <= budget);
@@ -102,7 +102,7 @@ SolveOptions portfolioOptions(int64_t budget, double seconds, ProgressLog& log) 
     opt.strategy = "auto";
     opt.threads = 2;  // one exact search beside one LNS worker
     opt.timeLimitSeconds = seconds;
-    opt.progress = log.callback();  // as the program does: the listener runs on the improving thread
+    opt.onImprovement = log.callback();  // as the program does: the listener runs on the improving thread
     return opt;
 }
 
@@ -140,7 +140,7 @@ TEST_CASE("threads: auto portfolio on small generated graphs with 2 threads") {
         const int64_t budget = Budget::parse("0.85").resolve(referencePeak(g));
         // The portfolio starts from a schedule; where the greedy finds none, the solve would
         // spend its time in the single-threaded budget descent instead.
-        auto greedy = bestGreedyPlan(g, budget, 2);
+        auto greedy = bestGreedyPlan(Instance{g, budget, 2});
         if (!greedy.plan) continue;
         ++ran;
         ProgressLog log;
@@ -173,7 +173,7 @@ TEST_CASE("threads: auto portfolio whose exact search stops at a fail limit whil
 TEST_CASE("threads: lns with 2 workers improves on the greedy and validates") {
     Graph g = layered(150, 9);
     const int64_t budget = Budget::parse("0.8").resolve(referencePeak(g));
-    auto greedy = bestGreedyPlan(g, budget, 2);
+    auto greedy = bestGreedyPlan(Instance{g, budget, 2});
     REQUIRE(greedy.plan);
     const int64_t greedyCost = evaluate(g, materialize(g, *greedy.plan)).cost;
     ProgressLog log;
@@ -183,7 +183,7 @@ TEST_CASE("threads: lns with 2 workers improves on the greedy and validates") {
     opt.threads = 2;
     opt.timeLimitSeconds = 1.0;
     opt.seed = 3;
-    opt.progress = log.callback();
+    opt.onImprovement = log.callback();
     SolveOutcome out = solve(g, opt);
     const int64_t cost = checkOutcome(g, out, budget, 2);
     CHECK(cost <= greedyCost);
@@ -213,7 +213,7 @@ TEST_CASE("threads: the stop flag ends a parallel solve with a valid schedule") 
     opt.strategy = "auto";
     opt.threads = 2;
     opt.timeLimitSeconds = 1e6;
-    opt.progress = [&](const std::string&) {
+    opt.onImprovement = [&](const SolveEvent&) {
         std::lock_guard<std::mutex> lock(mutex);
         haveSchedule = true;
         improved.notify_all();
