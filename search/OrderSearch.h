@@ -20,7 +20,9 @@
 namespace moccasin {
 
 struct OrderSearchOptions {
-    int64_t budget = 0;     // B; 0 = none. Ranks orders of equal peak by their memory above B.
+    // B; 0 = none. With a budget, once the peak stops falling the search lowers the pressure at
+    // B instead, and orders are ranked by pressure, then peak (an order within B comes first).
+    int64_t budget = 0;
     uint64_t seed = 1;
     int maxCandidates = 4;  // how many orders to return
     int64_t maxMoves = -1;  // moves to try in all (a reproducible work limit); -1 = until the deadline
@@ -32,16 +34,18 @@ struct OrderCandidate {
     std::vector<int> order;  // a topological order of the graph (node indices of g)
     int64_t peak = 0;        // its no-recompute peak
     double pressure = 0;     // sum over positions of memory above the budget (0 without one)
-    std::string origin;      // which start it came from, for reports
+    std::string origin;      // which start (and phase) it came from, for reports
     double seconds = 0;      // when the search first reached this peak (since the deadline's start)
 };
 
 struct OrderSearchResult {
-    // The best few distinct orders found, best first (lowest peak, then lowest pressure), none
-    // with a peak above P_pi. When nothing beats the reference order, it is the first.
+    // The best few distinct orders found, best first (lowest pressure then peak with a budget,
+    // lowest peak without), none with a peak above P_pi. When nothing beats the reference order,
+    // it is the first.
     std::vector<OrderCandidate> candidates;
-    int64_t lowerBound = 0;     // no order has a no-recompute peak below this
-    bool provenOptimal = false;  // candidates[0].peak == lowerBound
+    int64_t bestPeak = 0;        // the lowest peak among the orders found
+    int64_t lowerBound = 0;      // no order has a no-recompute peak below this
+    bool provenOptimal = false;  // bestPeak == lowerBound
     int64_t moves = 0;           // moves tried
 };
 

@@ -241,15 +241,21 @@ TEST_CASE("order search: orders are topological, peaks exact and never above P_p
         const auto& candidates = result.candidates;
         REQUIRE_FALSE(candidates.empty());
         CHECK(static_cast<int>(candidates.size()) <= options.maxCandidates);
-        CHECK(result.lowerBound <= candidates[0].peak);
-        CHECK(result.provenOptimal == (result.lowerBound == candidates[0].peak));
+        int64_t lowest = std::min_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
+                             return a.peak < b.peak;
+                         })->peak;
+        CHECK(result.bestPeak == lowest);
+        CHECK(result.lowerBound <= lowest);
+        CHECK(result.provenOptimal == (result.lowerBound == lowest));
         for (size_t i = 0; i < candidates.size(); ++i) {
             const OrderCandidate& c = candidates[i];
             REQUIRE(isTopologicalOrder(g, c.order));
             CHECK(c.peak == noRecomputePeak(g, c.order));
             CHECK(c.peak <= referencePeak(g));
             CHECK(c.pressure == doctest::Approx(excessFromScratch(profileFromScratch(g, c.order), options.budget)));
-            if (i > 0) CHECK(candidates[i - 1].peak <= c.peak);
+            if (i > 0)  // ranked by pressure at the budget, then peak
+                CHECK((candidates[i - 1].pressure < c.pressure ||
+                       (candidates[i - 1].pressure == c.pressure && candidates[i - 1].peak <= c.peak)));
             for (size_t j = 0; j < i; ++j) CHECK(candidates[j].order != c.order);
         }
     }
@@ -295,5 +301,44 @@ TEST_CASE("order search: deterministic for a seed and a number of moves") {
     for (size_t i = 0; i < a.size(); ++i) {
         CHECK(a[i].order == b[i].order);
         CHECK(a[i].peak == b[i].peak);
+    }
+}
+
+TEST_CASE("order search: with a budget the first order has the least pressure; one within it ends the search") {
+    for (uint64_t seed = 0; seed < 10; ++seed) {
+        Graph g = testing::randomDag({.nodes = 40 + static_cast<int>(seed * 11 % 60), .edgeProbability = 0.06}, seed);
+        const int64_t peak = referencePeak(g);
+        OrderSearchOptions tight{.budget = peak * 3 / 5, .seed = seed, .maxMoves = 200000};
+        OrderSearchResult r = searchOrders(g, tight, Deadline(std::nullopt));
+        REQUIRE_FALSE(r.candidates.empty());
+        for (const OrderCandidate& c : r.candidates) {
+            CHECK(c.pressure >= r.candidates[0].pressure);
+            CHECK(c.pressure == doctest::Approx(excessFromScratch(profileFromScratch(g, c.order), tight.budget)));
+        }
+        // A budget the best order meets: it comes first, with no pressure.
+        OrderSearchOptions loose{.budget = r.bestPeak, .seed = seed, .maxMoves = 200000};
+        OrderSearchResult q = searchOrders(g, loose, Deadline(std::nullopt));
+        CHECK(q.candidates[0].pressure == 0);
+        CHECK(q.candidates[0].peak <= loose.budget);
+    }
+}
+
+TEST_CASE("order annealer: aimed at the pressure at a budget, its best order never has more than the start") {
+    for (uint64_t seed = 0; seed < 8; ++seed) {
+        Graph g = testing::randomDag({.nodes = 60, .edgeProbability = 0.05}, seed);
+        const int64_t budget = referencePeak(g) * 2 / 3;
+        AnnealTuning tuning;
+        tuning.firstRun = 1000;
+        OrderAnnealer annealer(g, identityOrder(60), seed, tuning);
+        annealer.targetPressure(budget);
+        double start = annealer.bestPressure();
+        CHECK(start == doctest::Approx(excessFromScratch(profileFromScratch(g, identityOrder(60)), budget)));
+        annealer.run(30000, Deadline(std::nullopt));
+        const std::vector<int>& best = annealer.bestOrder();
+        REQUIRE(isTopologicalOrder(g, best));
+        double pressure = excessFromScratch(profileFromScratch(g, best), budget);
+        CHECK(pressure == doctest::Approx(annealer.bestPressure()));
+        CHECK(pressure <= start);
+        CHECK(annealer.bestPeak() == noRecomputePeak(g, best));
     }
 }
