@@ -8,6 +8,7 @@
 #include "model/OrderLowerBound.h"
 #include "model/Peak.h"
 #include "search/ListSchedule.h"
+#include "search/OrderExact.h"
 #include "search/OrderAnnealer.h"
 #include "search/OrderProfile.h"
 
@@ -24,6 +25,11 @@ constexpr int64_t kFirstSlice = 20000;
 constexpr int kCutsPerRound = 4;
 constexpr int64_t kCutMaxGraph = 200000;
 constexpr double kCutTimeShare = 0.1, kCutTimeAllowance = 0.02;
+// The exact walk over down-sets (search/OrderExact.h) is tried once, when the annealing first
+// stalls without a proof, within these limits: it settles narrow graphs and gives up quickly on
+// wide ones.
+constexpr int64_t kExactBytes = 8 << 20;
+constexpr double kExactSeconds = 0.1, kExactTimeShare = 0.05;
 
 struct Start {
     std::string origin;
@@ -122,18 +128,37 @@ OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options
                                   });
         return (options.stopAtBudget && fitsBudget()) || (proven() && !withBudget);
     };
+    // Either proves the best peak optimal or finds orders below it (each started as a new line of
+    // annealing), until it gives up.
+    bool exactTried = false;
+    auto tryExact = [&] {
+        exactTried = true;
+        while (bestPeakNow() > result.lowerBound) {
+            OrderBelowResult r = orderBelow(g, bestPeakNow(), kExactBytes, deadline,
+                                            kExactSeconds + kExactTimeShare * deadline.elapsed());
+            if (r.status == OrderBelowResult::Status::GaveUp) return;
+            if (r.status == OrderBelowResult::Status::None) result.lowerBound = bestPeakNow();
+            else addStart("exact", r.order);
+        }
+    };
+
     int64_t left = options.maxMoves < 0 ? std::numeric_limits<int64_t>::max() : options.maxMoves;
     bool done = finished();
     for (int64_t slice = kFirstSlice; !done && left > 0 && !deadline.expired(); slice *= 2) {
         const int64_t peakBefore = bestPeakNow();
-        for (Start& s : starts) {
-            int64_t tried = s.annealer->run(std::min(slice, left), deadline);
+        for (size_t i = 0; i < starts.size(); ++i) {
+            int64_t tried = starts[i].annealer->run(std::min(slice, left), deadline);
             left -= tried;
             result.moves += tried;
             done = finished();
             if (done || left <= 0 || deadline.expired()) break;
         }
-        if (!done && !pressurePhase && withBudget && !fitsBudget() && (proven() || bestPeakNow() == peakBefore)) {
+        const bool stalled = bestPeakNow() == peakBefore;
+        if (!done && !pressurePhase && stalled && !exactTried && !proven()) {
+            tryExact();
+            done = finished();
+        }
+        if (!done && !pressurePhase && withBudget && !fitsBudget() && (proven() || stalled)) {
             collect("");
             pressurePhase = true;
             for (Start& s : starts) s.annealer->targetPressure(options.budget);
