@@ -83,6 +83,9 @@ OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options
         for (const Start& s : starts) best = std::min(best, s.annealer->bestPeak());
         return best;
     };
+    // With a move limit the search must not depend on timing: the time shares below then do not
+    // apply (only the deadline, if any, cuts the search short).
+    const bool reproducible = options.maxMoves >= 0;
     // Raises the lower bound by cuts at the best order's peak nodes; true once it meets the best.
     std::set<int> cutDone;
     const bool cutsAffordable = static_cast<int64_t>(n) + g.numEdges() <= kCutMaxGraph;
@@ -97,7 +100,7 @@ OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options
         int tried = 0;
         for (int v : peakNodes(g, holder->annealer->bestOrder())) {
             if (tried == kCutsPerRound || deadline.expired()) break;
-            if (cutSeconds > kCutTimeShare * deadline.elapsed() + kCutTimeAllowance) break;
+            if (!reproducible && cutSeconds > kCutTimeShare * deadline.elapsed() + kCutTimeAllowance) break;
             if (!cutDone.insert(v).second) continue;
             ++tried;
             double before = deadline.elapsed();
@@ -135,7 +138,7 @@ OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options
         exactTried = true;
         while (bestPeakNow() > result.lowerBound) {
             OrderBelowResult r = orderBelow(g, bestPeakNow(), kExactBytes, deadline,
-                                            kExactSeconds + kExactTimeShare * deadline.elapsed());
+                                            reproducible ? 1e300 : kExactSeconds + kExactTimeShare * deadline.elapsed());
             if (r.status == OrderBelowResult::Status::GaveUp) return;
             if (r.status == OrderBelowResult::Status::None) result.lowerBound = bestPeakNow();
             else addStart("exact", r.order);

@@ -25,7 +25,10 @@ struct OrderSearchOptions {
     int64_t budget = 0;
     uint64_t seed = 1;
     int maxCandidates = 4;  // how many orders to return
-    int64_t maxMoves = -1;  // moves to try in all (a reproducible work limit); -1 = until the deadline
+    // Moves to try in all; -1 = until the deadline. With a limit the result depends only on the
+    // graph and the options (bounds and the exact walk then run without time shares), unless the
+    // deadline cuts the search short.
+    int64_t maxMoves = -1;
     // Stop as soon as an order's peak is <= budget (nothing is recomputed then at that budget).
     bool stopAtBudget = false;
 };
