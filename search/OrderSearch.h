@@ -6,8 +6,8 @@
 // improved by simulated annealing (search/OrderAnnealer.h) over moves that shift a node within
 // its precedence window or drag its descendants or ancestors along, scored incrementally
 // (search/OrderProfile.h). The starts share the moves in rounds of doubling length. Lower bounds
-// (model/OrderLowerBound.h) stop the search once the best order is provably optimal; on graphs
-// where the reference order already is, nothing is searched. The search is deterministic for a
+// and an exact walk for narrow graphs (search/OrderProof.h) stop the search once the best order
+// is provably optimal; on graphs where the reference order already is, nothing is searched. The search is deterministic for a
 // given seed and number of moves; a deadline or stop request only cuts the same sequence short.
 #pragma once
 #include <cstdint>
@@ -21,7 +21,8 @@ namespace moccasin {
 
 struct OrderSearchOptions {
     // B; 0 = none. With a budget, once the peak stops falling the search lowers the pressure at
-    // B instead, and orders are ranked by pressure, then peak (an order within B comes first).
+    // B instead, and orders are ranked by pressure, then peak; an order within B ends the search
+    // (it needs no recomputation).
     int64_t budget = 0;
     uint64_t seed = 1;
     int maxCandidates = 4;  // how many orders to return
@@ -29,8 +30,6 @@ struct OrderSearchOptions {
     // graph and the options (bounds and the exact walk then run without time shares), unless the
     // deadline cuts the search short.
     int64_t maxMoves = -1;
-    // Stop as soon as an order's peak is <= budget (nothing is recomputed then at that budget).
-    bool stopAtBudget = false;
 };
 
 struct OrderCandidate {
