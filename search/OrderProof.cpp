@@ -18,7 +18,7 @@ constexpr int kCutsPerCall = 4;
 constexpr int64_t kCutMaxGraph = 200000;
 constexpr double kCutTimeShare = 0.1, kCutTimeAllowance = 0.02;
 // The exact walk settles narrow graphs and gives up quickly on wide ones within these limits.
-constexpr int64_t kExactBytes = 8 << 20;
+constexpr int64_t kExactBytes = 2 << 20;
 constexpr double kExactSeconds = 0.1, kExactTimeShare = 0.05;
 
 // The nodes computed at the peak of `order`, in order.

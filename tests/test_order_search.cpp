@@ -309,7 +309,7 @@ TEST_CASE("order search: with a budget the first order has the least pressure; o
     for (uint64_t seed = 0; seed < 10; ++seed) {
         Graph g = testing::randomDag({.nodes = 40 + static_cast<int>(seed * 11 % 60), .edgeProbability = 0.06}, seed);
         const int64_t peak = referencePeak(g);
-        OrderSearchOptions tight{.budget = peak * 3 / 5, .seed = seed, .maxMoves = 200000};
+        OrderSearchOptions tight{.budget = peak * 3 / 5, .seed = seed, .maxMoves = 60000};
         OrderSearchResult r = searchOrders(g, tight, Deadline(std::nullopt));
         REQUIRE_FALSE(r.candidates.empty());
         for (const OrderCandidate& c : r.candidates) {
@@ -317,7 +317,7 @@ TEST_CASE("order search: with a budget the first order has the least pressure; o
             CHECK(c.pressure == doctest::Approx(excessFromScratch(profileFromScratch(g, c.order), tight.budget)));
         }
         // A budget the best order meets: it comes first, with no pressure.
-        OrderSearchOptions loose{.budget = r.bestPeak, .seed = seed, .maxMoves = 200000};
+        OrderSearchOptions loose{.budget = r.bestPeak, .seed = seed, .maxMoves = 60000};
         OrderSearchResult q = searchOrders(g, loose, Deadline(std::nullopt));
         CHECK(q.candidates[0].pressure == 0);
         CHECK(q.candidates[0].peak <= loose.budget);
