@@ -103,7 +103,10 @@ TEST_CASE("order profile: incremental moves match a from-scratch profile") {
     std::mt19937_64 rng(7);
     int applied = 0;
     for (uint64_t seed = 0; seed < 30; ++seed) {
-        Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.1 : 0.35}, seed);
+        // Some graphs with zero-size outputs, some with very sparse edges.
+        Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 40), .edgeProbability = seed % 2 ? 0.02 : 0.35,
+                                      .minSize = static_cast<int64_t>(seed % 3 == 0 ? 0 : 1)},
+                                     seed);
         const int n = g.numNodes();
         OrderProfile profile(g, identityOrder(n));
         CHECK(profile.memory() == profileFromScratch(g, identityOrder(n)));
@@ -275,6 +278,25 @@ TEST_CASE("order search: on tiny graphs the best order's peak is the minimum ove
         CHECK(result.candidates[0].peak == minimum);
         CHECK(result.lowerBound <= minimum);
     }
+}
+
+TEST_CASE("order search: graphs without edges, with one node, with none") {
+    // Without edges every output is a sink, live at its own event only: every order peaks at the
+    // largest output, and the bound proves it at once.
+    Graph loose = makeGraph({1, 1, 1, 1}, {5, 9, 2, 7}, {});
+    OrderSearchResult r = searchOrders(loose, {.maxMoves = 5000}, Deadline(std::nullopt));
+    CHECK(r.candidates[0].peak == 9);
+    CHECK(r.provenOptimal);
+    Graph one = makeGraph({3}, {4}, {});
+    r = searchOrders(one, {}, Deadline(1.0));
+    REQUIRE(r.candidates.size() == 1);
+    CHECK(r.candidates[0].order == std::vector<int>{0});
+    CHECK(r.candidates[0].peak == 4);
+    Graph none = makeGraph({}, {}, {});
+    r = searchOrders(none, {.budget = 5}, Deadline(1.0));
+    REQUIRE(r.candidates.size() == 1);
+    CHECK(r.candidates[0].order.empty());
+    CHECK(r.candidates[0].peak == 0);
 }
 
 TEST_CASE("order search: the reference order is a candidate when nothing beats it") {
