@@ -60,13 +60,14 @@ private:
         int64_t left = options_.maxMoves < 0 ? std::numeric_limits<int64_t>::max() : options_.maxMoves;
         bool done = finished();
         for (int64_t slice = kFirstSlice; !done && left > 0 && !deadline_.expired(); slice *= 2) {
-            const int64_t peakBefore = bestPeak();
+            const int64_t peakBefore = bestPeak(), movesBefore = moves_;
             for (size_t i = 0; i < starts_.size() && !done && left > 0 && !deadline_.expired(); ++i) {
                 int64_t tried = starts_[i].annealer->run(std::min(slice, left), deadline_);
                 left -= tried;
                 moves_ += tried;
                 done = finished();
             }
+            if (moves_ == movesBefore) break;  // nothing can move (fewer than two nodes)
             const bool stalled = bestPeak() == peakBefore;
             if (!done && !pressurePhase_ && stalled && !exactTried_ && !proven()) {
                 tryExact();
