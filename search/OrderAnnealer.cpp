@@ -6,6 +6,11 @@
 
 namespace moccasin {
 
+namespace {
+// Energies are sums of integers kept in a double; changes below this are rounding, not progress.
+constexpr double kEnergySlack = 0.5;
+}  // namespace
+
 OrderAnnealer::OrderAnnealer(const Graph& g, std::span<const int> start, uint64_t seed, const AnnealTuning& tuning,
                              double now)
     : g_(g), profile_(g, start), rng_(seed), tuning_(tuning), bestOrder_(start.begin(), start.end()),
@@ -25,9 +30,30 @@ void OrderAnnealer::saveBest() {
 }
 
 void OrderAnnealer::rethreshold() {
-    int64_t gap = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(bestPeak_) * tuning_.margin));
-    threshold_ = bestPeak_ - gap;
+    if (pressureBudget_ > 0) {
+        threshold_ = pressureBudget_;
+    } else {
+        int64_t gap = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(bestPeak_) * tuning_.margin));
+        threshold_ = bestPeak_ - gap;
+    }
     energy_ = profile_.excessAbove(threshold_);
+}
+
+void OrderAnnealer::targetPressure(int64_t budget) {
+    if (budget <= 0 || pressureBudget_ == budget) return;
+    saveBest();
+    if (profile_.order() != bestOrder_) profile_.reset(bestOrder_);
+    pressureBudget_ = budget;
+    rethreshold();
+    bestPressure_ = energy_;
+    runLength_ = 0;  // anneal afresh: the energy's scale has changed
+    runDone_ = 0;
+}
+
+// Whether the state after a move, (peak, energy), is worse than the best one.
+bool OrderAnnealer::worseThanBest(int64_t peak, double energy) const {
+    if (pressureBudget_ == 0) return peak > bestPeak_;
+    return energy > bestPressure_ + kEnergySlack || (energy >= bestPressure_ - kEnergySlack && peak > bestPeak_);
 }
 
 int64_t OrderAnnealer::run(int64_t moves, const Deadline& deadline) {
@@ -168,9 +194,19 @@ void OrderAnnealer::step(const Deadline& deadline) {
         double u = static_cast<double>(below(1 << 30) + 1) / static_cast<double>(1 << 30);
         if (u >= std::exp(-p.excessChange / temperature_)) return;
     }
-    if (p.peak > bestPeak_) saveBest();
+    const double energy = energy_ + p.excessChange;
+    if (worseThanBest(p.peak, energy)) saveBest();
     profile_.commit();
-    energy_ += p.excessChange;
+    energy_ = energy;
+    if (pressureBudget_ > 0) {
+        if (energy < bestPressure_ - kEnergySlack || (energy <= bestPressure_ + kEnergySlack && p.peak < bestPeak_)) {
+            bestPressure_ = std::min(bestPressure_, energy);
+            bestPeak_ = p.peak;
+            bestIsCurrent_ = true;
+            bestSeconds_ = deadline.elapsed();
+        }
+        return;
+    }
     if (p.peak < bestPeak_) {
         bestPeak_ = p.peak;
         bestIsCurrent_ = true;

@@ -1,9 +1,12 @@
 // Simulated annealing over topological orders for a low no-recompute peak. A move shifts one node
-// within its precedence window (search/OrderProfile.h scores it over the stretch it touches).
+// within its precedence window, or drags its descendants (ancestors) along when it moves later
+// (earlier); search/OrderProfile.h scores it over the stretch it touches.
 // The energy is the memory above a threshold a little below the best peak found, summed over
 // positions: besides the peak it sees the positions close to it, which must come down too before
-// the peak can. The schedule is a sequence of annealing runs of doubling length, each from the
-// best order so far; it depends only on the seed and the number of moves.
+// the peak can. After targetPressure(B) the energy is the memory above B instead (the pressure
+// that recomputation must relieve at budget B), and the best order is the one with the least
+// pressure, then the lowest peak. The schedule is a sequence of annealing runs of doubling
+// length, each from the best order so far; it depends only on the seed and the number of moves.
 #pragma once
 #include <cstdint>
 #include <random>
@@ -36,7 +39,11 @@ public:
     // Tries `moves` more moves, fewer when the deadline expires; returns how many it tried.
     int64_t run(int64_t moves, const Deadline& deadline);
 
+    // From now on minimise the pressure at `budget` (budget > 0), starting from the best order.
+    void targetPressure(int64_t budget);
+
     int64_t bestPeak() const { return bestPeak_; }
+    double bestPressure() const { return bestPressure_; }  // after targetPressure
     const std::vector<int>& bestOrder();
     double bestSeconds() const { return bestSeconds_; }  // deadline time when bestPeak was reached
     int64_t movesTried() const { return moves_; }
@@ -47,6 +54,7 @@ private:
     bool proposeAndPreview(OrderProfile::Preview& preview);
     void buildDrag(int from, int to);
     void saveBest();
+    bool worseThanBest(int64_t peak, double energy) const;
     void rethreshold();
     uint64_t below(uint64_t bound) { return rng_() % bound; }
 
@@ -59,6 +67,8 @@ private:
     double bestSeconds_;
     bool bestIsCurrent_ = false;
     int64_t threshold_ = 0;
+    int64_t pressureBudget_ = 0;  // 0: minimise the peak
+    double bestPressure_ = 0;
     double energy_ = 0;
     // The current run.
     int64_t runLength_ = 0, runDone_ = 0;

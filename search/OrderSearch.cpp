@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
-#include <set>
 
-#include "model/OrderLowerBound.h"
 #include "model/Peak.h"
 #include "search/ListSchedule.h"
 #include "search/OrderAnnealer.h"
 #include "search/OrderProfile.h"
+#include "search/OrderProof.h"
 
 namespace moccasin {
 
@@ -17,113 +16,167 @@ namespace {
 
 // Moves per start in the first round; each round doubles it.
 constexpr int64_t kFirstSlice = 20000;
-// Cut bounds (one max-flow each) are worked out for at most this many nodes at the best order's
-// peak per round, and only on graphs with at most this many nodes plus edges (a cut takes ~0.1 s
-// at 10^5, seconds at 10^6).
-constexpr int kCutsPerRound = 4;
-constexpr int64_t kCutMaxGraph = 200000;
 
+// One line of annealing and where it started.
 struct Start {
     std::string origin;
     std::unique_ptr<OrderAnnealer> annealer;
 };
 
-// The nodes computed at the peak of `order`, in order.
-std::vector<int> peakNodes(const Graph& g, const std::vector<int>& order) {
-    OrderProfile profile(g, order);
-    std::vector<int> nodes;
-    for (int p = 0; p < g.numNodes(); ++p)
-        if (profile.memoryAt(p) == profile.peak()) nodes.push_back(order[p]);
-    return nodes;
-}
+// Phase 1 lowers the peak. With a budget it hands over, once the peak is proven optimal or a
+// round brings no progress, to phase 2, which lowers the pressure at the budget: measured on the
+// random layered graphs, the given-order engine recomputes less on an order with less pressure
+// than on one with a lower peak. With a budget, an order within it ends the search (it needs no
+// recomputation at all); without, a proven optimum does.
+class OrderSearchRun {
+public:
+    OrderSearchRun(const Graph& g, const OrderSearchOptions& options, const Deadline& deadline)
+        : g_(g), options_(options), deadline_(deadline), withBudget_(options.budget > 0),
+          referencePeak_(referencePeak(g)), identity_(g.numNodes()), proof_(g, options.maxMoves >= 0) {
+        for (int v = 0; v < g.numNodes(); ++v) identity_[v] = v;
+    }
+
+    OrderSearchResult run() {
+        if (proof_.lowerBound() < referencePeak_) {
+            addStart("reference", identity_);
+            addStart("net-growth", listSchedule(g_, ListRule::NetGrowth));
+            addStart("smallest-output", listSchedule(g_, ListRule::SmallestOutput));
+            addStart("depth-first", listSchedule(g_, ListRule::DepthFirst));
+            anneal();
+            if (!pressurePhase_) proven();
+            collect(pressurePhase_ ? "/pressure" : "");
+        }
+        return result();
+    }
+
+private:
+    void addStart(std::string origin, const std::vector<int>& order) {
+        uint64_t seed = options_.seed * 0x9E3779B97F4A7C15ULL + starts_.size() + 1;
+        starts_.push_back({std::move(origin), std::make_unique<OrderAnnealer>(g_, order, seed, AnnealTuning{}, deadline_.elapsed())});
+    }
+
+    // Rounds of doubling slices over all starts, until done, out of moves or out of time.
+    void anneal() {
+        int64_t left = options_.maxMoves < 0 ? std::numeric_limits<int64_t>::max() : options_.maxMoves;
+        bool done = finished();
+        for (int64_t slice = kFirstSlice; !done && left > 0 && !deadline_.expired(); slice *= 2) {
+            const int64_t peakBefore = bestPeak(), movesBefore = moves_;
+            for (size_t i = 0; i < starts_.size() && !done && left > 0 && !deadline_.expired(); ++i) {
+                int64_t tried = starts_[i].annealer->run(std::min(slice, left), deadline_);
+                left -= tried;
+                moves_ += tried;
+                done = finished();
+            }
+            if (moves_ == movesBefore) break;  // nothing can move (fewer than two nodes)
+            const bool stalled = bestPeak() == peakBefore;
+            if (!done && !pressurePhase_ && stalled && !exactTried_ && !proven()) {
+                tryExact();
+                done = finished();
+            }
+            if (!done && !pressurePhase_ && withBudget_ && (proven() || stalled)) {
+                collect("");
+                pressurePhase_ = true;
+                for (Start& s : starts_) s.annealer->targetPressure(options_.budget);
+            }
+        }
+    }
+
+    bool finished() {
+        if (withBudget_ && bestPeak() <= options_.budget) return true;
+        if (pressurePhase_)
+            return std::any_of(starts_.begin(), starts_.end(), [](const Start& s) { return s.annealer->bestPressure() <= 0; });
+        return proven() && !withBudget_;
+    }
+
+    int64_t bestPeak() const {
+        int64_t best = std::numeric_limits<int64_t>::max();
+        for (const Start& s : starts_) best = std::min(best, s.annealer->bestPeak());
+        return best;
+    }
+
+    Start& bestStart() {
+        return *std::min_element(starts_.begin(), starts_.end(), [](const Start& a, const Start& b) {
+            return a.annealer->bestPeak() < b.annealer->bestPeak();
+        });
+    }
+
+    bool proven() {
+        Start& best = bestStart();
+        return proof_.proves(best.annealer->bestOrder(), best.annealer->bestPeak(), deadline_);
+    }
+
+    // The exact walk, once: every order it finds below the best becomes a new line of annealing.
+    void tryExact() {
+        exactTried_ = true;
+        while (auto order = proof_.exactBelow(bestPeak(), deadline_)) addStart("exact", *order);
+    }
+
+    void collect(const char* phase) {
+        for (Start& s : starts_)
+            if (s.annealer->bestPeak() < referencePeak_)
+                found_.push_back(candidate(s.annealer->bestOrder(), s.annealer->bestPeak(), s.origin + phase, s.annealer->bestSeconds()));
+    }
+
+    OrderCandidate candidate(std::vector<int> order, int64_t peak, std::string origin, double seconds) const {
+        OrderCandidate c{std::move(order), peak, 0, std::move(origin), seconds};
+        if (withBudget_) c.pressure = OrderProfile(g_, c.order).excessAbove(options_.budget);
+        return c;
+    }
+
+    bool better(const OrderCandidate& a, const OrderCandidate& b) const {
+        if (withBudget_ && a.pressure != b.pressure) return a.pressure < b.pressure;
+        return a.peak < b.peak;
+    }
+
+    // The best few distinct orders: the reference order first unless something beats it, the
+    // lowest-peak order always among them.
+    OrderSearchResult result() {
+        OrderSearchResult r;
+        r.moves = moves_;
+        r.lowerBound = proof_.lowerBound();
+        r.bestPeak = referencePeak_;
+        for (const OrderCandidate& c : found_) r.bestPeak = std::min(r.bestPeak, c.peak);
+        r.provenOptimal = r.bestPeak <= r.lowerBound;
+
+        auto by = [this](const OrderCandidate& a, const OrderCandidate& b) { return better(a, b); };
+        std::stable_sort(found_.begin(), found_.end(), by);
+        OrderCandidate reference = candidate(identity_, referencePeak_, "reference", 0);
+        if (found_.empty() || !better(found_.front(), reference)) found_.insert(found_.begin(), std::move(reference));
+        auto lowestPeak = std::min_element(found_.begin(), found_.end(), [](const OrderCandidate& a, const OrderCandidate& b) {
+            return a.peak < b.peak;
+        });
+        if (lowestPeak != found_.begin()) {
+            OrderCandidate c = std::move(*lowestPeak);
+            found_.erase(lowestPeak);
+            found_.insert(found_.begin() + 1, std::move(c));
+        }
+        const size_t keep = static_cast<size_t>(std::max(1, options_.maxCandidates));
+        for (OrderCandidate& c : found_) {
+            if (r.candidates.size() >= keep) break;
+            bool duplicate = std::any_of(r.candidates.begin(), r.candidates.end(), [&](const OrderCandidate& o) { return o.order == c.order; });
+            if (!duplicate) r.candidates.push_back(std::move(c));
+        }
+        std::stable_sort(r.candidates.begin(), r.candidates.end(), by);
+        return r;
+    }
+
+    const Graph& g_;
+    const OrderSearchOptions& options_;
+    const Deadline& deadline_;
+    const bool withBudget_;
+    const int64_t referencePeak_;
+    std::vector<int> identity_;
+    OrderProof proof_;
+    std::vector<Start> starts_;
+    std::vector<OrderCandidate> found_;
+    bool pressurePhase_ = false, exactTried_ = false;
+    int64_t moves_ = 0;
+};
 
 }  // namespace
 
 OrderSearchResult searchOrders(const Graph& g, const OrderSearchOptions& options, const Deadline& deadline) {
-    const int n = g.numNodes();
-    const int64_t referencePeakValue = referencePeak(g);
-    std::vector<int> identity(n);
-    for (int v = 0; v < n; ++v) identity[v] = v;
-
-    OrderSearchResult result;
-    result.lowerBound = forcedLiveBound(g);
-    auto candidate = [&](std::vector<int> order, int64_t peak, std::string origin, double seconds) {
-        OrderCandidate c{std::move(order), peak, 0, std::move(origin), seconds};
-        if (options.budget > 0) c.pressure = OrderProfile(g, c.order).excessAbove(options.budget);
-        return c;
-    };
-    if (result.lowerBound >= referencePeakValue) {  // the reference order is optimal
-        result.candidates.push_back(candidate(identity, referencePeakValue, "reference", deadline.elapsed()));
-        result.provenOptimal = true;
-        return result;
-    }
-
-    AnnealTuning tuning;
-    std::vector<Start> starts;
-    auto addStart = [&](std::string origin, const std::vector<int>& order) {
-        uint64_t seed = options.seed * 0x9E3779B97F4A7C15ULL + starts.size() + 1;
-        starts.push_back({std::move(origin), std::make_unique<OrderAnnealer>(g, order, seed, tuning, deadline.elapsed())});
-    };
-    addStart("reference", identity);
-    addStart("net-growth", listSchedule(g, ListRule::NetGrowth));
-    addStart("smallest-output", listSchedule(g, ListRule::SmallestOutput));
-    addStart("depth-first", listSchedule(g, ListRule::DepthFirst));
-
-    auto bestStart = [&]() -> Start& {
-        return *std::min_element(starts.begin(), starts.end(), [](const Start& a, const Start& b) {
-            return a.annealer->bestPeak() < b.annealer->bestPeak();
-        });
-    };
-    // Raises the lower bound by cuts at the best order's peak nodes; true once it meets the best.
-    std::set<int> cutDone;
-    const bool cutsAffordable = static_cast<int64_t>(n) + g.numEdges() <= kCutMaxGraph;
-    int64_t cutsTriedAt = std::numeric_limits<int64_t>::max();  // the best peak when cuts were last tried
-    auto proven = [&] {
-        Start& best = bestStart();
-        if (best.annealer->bestPeak() <= result.lowerBound) return true;
-        if (!cutsAffordable || best.annealer->bestPeak() >= cutsTriedAt) return false;
-        cutsTriedAt = best.annealer->bestPeak();
-        int tried = 0;
-        for (int v : peakNodes(g, best.annealer->bestOrder())) {
-            if (tried == kCutsPerRound || deadline.expired()) break;
-            if (!cutDone.insert(v).second) continue;
-            ++tried;
-            result.lowerBound = std::max(result.lowerBound, cutBoundAt(g, v));
-        }
-        return best.annealer->bestPeak() <= result.lowerBound;
-    };
-    auto fitsBudget = [&] {
-        return options.stopAtBudget && options.budget > 0 && bestStart().annealer->bestPeak() <= options.budget;
-    };
-
-    int64_t left = options.maxMoves < 0 ? std::numeric_limits<int64_t>::max() : options.maxMoves;
-    bool done = proven() || fitsBudget();
-    for (int64_t slice = kFirstSlice; !done && left > 0 && !deadline.expired(); slice *= 2)
-        for (Start& s : starts) {
-            int64_t tried = s.annealer->run(std::min(slice, left), deadline);
-            left -= tried;
-            result.moves += tried;
-            done = proven() || fitsBudget();
-            if (done || left <= 0 || deadline.expired()) break;
-        }
-    result.provenOptimal = bestStart().annealer->bestPeak() <= result.lowerBound;
-
-    std::vector<OrderCandidate> all;
-    for (Start& s : starts)
-        if (s.annealer->bestPeak() < referencePeakValue)
-            all.push_back(candidate(s.annealer->bestOrder(), s.annealer->bestPeak(), s.origin, s.annealer->bestSeconds()));
-    // Nothing found beats the reference order: it is the answer.
-    if (all.empty()) all.push_back(candidate(identity, referencePeakValue, "reference", 0));
-    std::stable_sort(all.begin(), all.end(), [](const OrderCandidate& a, const OrderCandidate& b) {
-        return a.peak != b.peak ? a.peak < b.peak : a.pressure < b.pressure;
-    });
-    for (OrderCandidate& c : all) {
-        if (static_cast<int>(result.candidates.size()) >= std::max(1, options.maxCandidates)) break;
-        bool duplicate = std::any_of(result.candidates.begin(), result.candidates.end(),
-                                     [&](const OrderCandidate& o) { return o.order == c.order; });
-        if (!duplicate) result.candidates.push_back(std::move(c));
-    }
-    return result;
+    return OrderSearchRun(g, options, deadline).run();
 }
 
 }  // namespace moccasin

@@ -6,8 +6,8 @@
 // improved by simulated annealing (search/OrderAnnealer.h) over moves that shift a node within
 // its precedence window or drag its descendants or ancestors along, scored incrementally
 // (search/OrderProfile.h). The starts share the moves in rounds of doubling length. Lower bounds
-// (model/OrderLowerBound.h) stop the search once the best order is provably optimal; on graphs
-// where the reference order already is, nothing is searched. The search is deterministic for a
+// and an exact walk for narrow graphs (search/OrderProof.h) stop the search once the best order
+// is provably optimal; on graphs where the reference order already is, nothing is searched. The search is deterministic for a
 // given seed and number of moves; a deadline or stop request only cuts the same sequence short.
 #pragma once
 #include <cstdint>
@@ -20,28 +20,34 @@
 namespace moccasin {
 
 struct OrderSearchOptions {
-    int64_t budget = 0;     // B; 0 = none. Ranks orders of equal peak by their memory above B.
+    // B; 0 = none. With a budget, once the peak stops falling the search lowers the pressure at
+    // B instead, and orders are ranked by pressure, then peak; an order within B ends the search
+    // (it needs no recomputation).
+    int64_t budget = 0;
     uint64_t seed = 1;
     int maxCandidates = 4;  // how many orders to return
-    int64_t maxMoves = -1;  // moves to try in all (a reproducible work limit); -1 = until the deadline
-    // Stop as soon as an order's peak is <= budget (nothing is recomputed then at that budget).
-    bool stopAtBudget = false;
+    // Moves to try in all; -1 = until the deadline. With a limit the result depends only on the
+    // graph and the options (bounds and the exact walk then run without time shares), unless the
+    // deadline cuts the search short.
+    int64_t maxMoves = -1;
 };
 
 struct OrderCandidate {
     std::vector<int> order;  // a topological order of the graph (node indices of g)
     int64_t peak = 0;        // its no-recompute peak
     double pressure = 0;     // sum over positions of memory above the budget (0 without one)
-    std::string origin;      // which start it came from, for reports
+    std::string origin;      // which start (and phase) it came from, for reports
     double seconds = 0;      // when the search first reached this peak (since the deadline's start)
 };
 
 struct OrderSearchResult {
-    // The best few distinct orders found, best first (lowest peak, then lowest pressure), none
-    // with a peak above P_pi. When nothing beats the reference order, it is the first.
+    // The best few distinct orders found, best first (lowest pressure then peak with a budget,
+    // lowest peak without), none with a peak above P_pi. When nothing beats the reference order,
+    // it is the first.
     std::vector<OrderCandidate> candidates;
-    int64_t lowerBound = 0;     // no order has a no-recompute peak below this
-    bool provenOptimal = false;  // candidates[0].peak == lowerBound
+    int64_t bestPeak = 0;        // the lowest peak among the orders found
+    int64_t lowerBound = 0;      // no order has a no-recompute peak below this
+    bool provenOptimal = false;  // bestPeak == lowerBound
     int64_t moves = 0;           // moves tried
 };
 
