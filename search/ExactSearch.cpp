@@ -18,7 +18,6 @@ uint64_t lubySequence(uint64_t i) {
 
 ExactResult solveExact(const Instance& inst, const ExactOptions& opt,
                        const std::optional<StagedPlan>& warmStart) {
-    const auto& [g, budget, copies] = inst;
     Deadline deadline(opt.timeLimitSeconds);
     Incumbent incumbent(inst, deadline);
     if (warmStart) incumbent.offer(*warmStart, "warm start");
