@@ -15,7 +15,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .sub { color: #666; margin: 0 0 16px; }
 table { border-collapse: collapse; } td, th { padding: 3px 10px; text-align: right; border-bottom: 1px solid #e4e4e4; }
 th { background: #f4f4f4; } td.l, th.l { text-align: left; }
-table.facts td:first-child { text-align: left; color: #555; }
+table.facts td { text-align: left; } table.facts td:first-child { color: #555; }
 svg { display: block; background: #fff; }
 svg text { font: 11px sans-serif; fill: #444; }
 .grid { stroke: #ececec; } .tick { stroke: #999; } .frame { fill: none; stroke: #bbb; }
@@ -176,7 +176,7 @@ std::string sweepSection(const ReportData& r) {
     s += "<p class=\"legend\"><span><i class=\"sw\" style=\"border-color:#1f5fbf\"></i>Pareto front</span>"
          "<span><i class=\"sw\" style=\"border-color:#2ca02c\"></i>knee (farthest below the chord between the "
          "front's ends)</span><span><i class=\"sw\" style=\"border-color:#d62728\"></i>this schedule</span></p>";
-    s += "<table id=\"sweep-rows\"><tr><th>budget</th><th></th><th class=\"l\">status</th><th>TDI</th><th>peak</th>"
+    s += "<table id=\"sweep-rows\"><tr><th>fraction</th><th>budget</th><th class=\"l\">status</th><th>TDI</th><th>peak</th>"
          "<th>lower bound</th><th>seconds</th></tr>";
     for (const SweepRow& row : sw.rows) {
         char sec[32];

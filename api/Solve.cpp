@@ -58,7 +58,11 @@ public:
 
 private:
     // An integer id 7 and a string id "7" are different nodes.
-    static std::string key(const nlohmann::json& id) { return id.is_string() ? "s" + id.get<std::string>() : "i" + id.dump(); }
+    static std::string key(const nlohmann::json& id) {
+        std::string k(1, id.is_string() ? 's' : 'i');
+        k += id.is_string() ? id.get_ref<const std::string&>() : id.dump();
+        return k;
+    }
     std::unordered_map<std::string, int> index_;
 };
 
