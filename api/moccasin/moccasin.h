@@ -141,8 +141,9 @@ struct Result {
 
 // Solves `g` under `options`. Throws std::invalid_argument for bad options (copies or threads
 // < 1, a bad budget, a negative time limit) and InputError for a graph whose amounts times the
-// copy limit are beyond the solver's range. Thread-safe for distinct calls, except that a
-// process-wide stop request (SIGINT in the moccasin program) would stop them all.
+// copy limit are beyond the solver's range. Keeps no state between calls; the one process-wide
+// thing is the engine's stop request (set by SIGINT in the moccasin program, never by the
+// library), which would end every running solve early.
 Result solve(const Graph& g, const Options& options);
 
 // The result as a "moccasin-schedule/1" file (docs/schedule-format.md), for `moccasin check`
