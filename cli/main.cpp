@@ -16,6 +16,8 @@ const char* kUsage =
     "  check GRAPH SCHEDULE     replay a schedule and report the first violation\n"
     "  info GRAPH               nodes, edges, reference peak, lowest possible budget\n"
     "  gen --nodes N --seed S   write a random layered graph\n"
+    "  sweep GRAPH -o F.json    solve at budgets from 1.0 down to the lower limit; JSON + CSV\n"
+    "  report GRAPH SCHEDULE -o F.html   an HTML page on a schedule (and a sweep)\n"
     "run 'moccasin <command> --help' for a command's options\n";
 }
 
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
         if (cmd == "check") return cmdCheck(args);
         if (cmd == "info") return cmdInfo(args);
         if (cmd == "gen") return cmdGen(args);
+        if (cmd == "sweep") return cmdSweep(args);
+        if (cmd == "report") return cmdReport(args);
         std::cerr << "moccasin: unknown command '" << cmd << "'\n" << kUsage;
         return kExitUsage;
     } catch (const UsageError& e) {
