@@ -367,10 +367,9 @@ ScheduleFile parseScheduleJson(const std::string& text, const std::string& sourc
         out.objective = optionalInt64(doc, "objective");
         out.peakMemory = optionalInt64(doc, "peak_memory");
         if (auto c = optionalInt64(doc, "copies")) {
-            if (*c < 1 || *c > std::numeric_limits<int>::max())
-                throw Problem{"copies must be between 1 and " + std::to_string(std::numeric_limits<int>::max()) +
-                                  ", got " + std::to_string(*c),
-                              "copies"};
+            if (*c < 1) throw Problem{"copies must be >= 1", "copies"};
+            if (*c > std::numeric_limits<int>::max())
+                throw Problem{"copies must be at most " + std::to_string(std::numeric_limits<int>::max()), "copies"};
             out.copies = static_cast<int>(*c);
         }
         if (auto it = doc.find("operations"); it != doc.end() && !it->is_null()) {
