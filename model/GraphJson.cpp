@@ -326,6 +326,8 @@ void Loader::readEdges(const json& doc) {
     if (it == doc.end()) fail("missing the \"links\" array (or \"edges\")", "top level");
     linksKey_ = it.key();
     if (!it->is_array()) fail("\"" + linksKey_ + "\" must be an array, got " + describe(*it), linksKey_);
+    // Edge positions are ints here and in Graph.
+    if (it->size() > static_cast<size_t>(INT_MAX)) fail("too many edges", linksKey_);
     edges_.reserve(it->size());
     for (size_t i = 0; i < it->size(); ++i) edges_.push_back(readEdge((*it)[i], i));
 }

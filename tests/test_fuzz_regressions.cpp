@@ -210,3 +210,18 @@ TEST_CASE("fuzz regression: budget messages are one short line whatever was type
     CHECK(budgetError("\xff%") == "budget '?%' is not a number, a percentage or an amount like 12GiB");
     CHECK(budgetError(std::string(10000, '9')) == "budget '" + std::string(40, '9') + "...' has too many digits");
 }
+
+// The first inputs each fuzz target rejected with a broken message, shortened to the bytes that
+// matter. The readers themselves coped; their messages did not: raw bytes that are not UTF-8,
+// control characters (a newline, DEL) and the whole of a long budget went into the line.
+TEST_CASE("fuzz findings: the messages of the first failing inputs") {
+    CHECK(graphError("{\"directed\": true, \"nodes\"\xff\xff: []}") ==
+          "g.json: not valid JSON: syntax error while parsing object separator - invalid literal; last read: "
+          "'\"nodes\"?'; expected ':' (line 1, column 27, byte 27)");
+    CHECK(scheduleError("\x7f\"form\": 1}") ==
+          "s.json: not valid JSON: syntax error while parsing value - invalid literal; last read: ' ' (line 1, column 1)");
+    CHECK(budgetError("1\xff" "23456789") == "budget '1?23456789' is not a number, a percentage or an amount like 12GiB");
+    CHECK(budgetError(" .9\xa1 \n") == "budget ' .9?  ' is not a number, a percentage or an amount like 12GiB");
+    CHECK(budgetError(followedBy("\x14\n", 150, '\xff')) ==
+          "budget '  " + std::string(38, '?') + "...' is not a number, a percentage or an amount like 12GiB");
+}
