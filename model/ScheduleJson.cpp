@@ -122,7 +122,8 @@ public:
     int find(const json& v, const std::string& where) const {
         if (v.is_number_integer()) {
             // Integers beyond int64 name no node: graph ids are int64.
-            if (v.is_number_unsigned() && v.get<uint64_t>() > kMax) throw Problem{"unknown node id " + describe(v), where};
+            if (v.is_number_unsigned() && v.get<uint64_t>() > kMax)
+                throw Problem{"unknown node id " + describe(v), where};
             if (auto it = byInteger_.find(v.get<int64_t>()); it != byInteger_.end()) return it->second;
         } else if (v.is_string()) {
             const auto& s = v.get_ref<const std::string&>();
