@@ -5,9 +5,14 @@
 #include <stdexcept>
 #include <utility>
 
+#include "model/MessageText.h"
+
 namespace moccasin {
 
 namespace {
+// The budget as messages quote it: one line and short, whatever was typed.
+std::string shown(const std::string& text) { return "'" + printableLine(text, 40) + "'"; }
+
 struct Unit {
     const char* suffix;
     int64_t factor;
@@ -33,14 +38,14 @@ std::pair<int64_t, int64_t> parseDecimal(const std::string& s, const std::string
             seenDigit = true;
             if (num > (std::numeric_limits<int64_t>::max() - 9) / 10 ||
                 (seenDot && den > std::numeric_limits<int64_t>::max() / 10))
-                throw std::invalid_argument("budget '" + whole + "' has too many digits");
+                throw std::invalid_argument("budget " + shown(whole) + " has too many digits");
             num = num * 10 + (c - '0');
             if (seenDot) den *= 10;
         } else {
-            throw std::invalid_argument("budget '" + whole + "' is not a number, a percentage or an amount like 12GiB");
+            throw std::invalid_argument("budget " + shown(whole) + " is not a number, a percentage or an amount like 12GiB");
         }
     }
-    if (!seenDigit) throw std::invalid_argument("budget '" + whole + "' has no digits");
+    if (!seenDigit) throw std::invalid_argument("budget " + shown(whole) + " has no digits");
     return {num, den};
 }
 }  // namespace
@@ -50,11 +55,11 @@ Budget Budget::parse(const std::string& text) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
     if (s.empty()) throw std::invalid_argument("empty budget");
-    if (s[0] == '-') throw std::invalid_argument("budget '" + text + "' is negative");
+    if (s[0] == '-') throw std::invalid_argument("budget " + shown(text) + " is negative");
     if (endsWith(s, "%")) {
         auto [num, den] = parseDecimal(s.substr(0, s.size() - 1), text);
-        if (den > std::numeric_limits<int64_t>::max() / 100) throw std::invalid_argument("budget '" + text + "' has too many digits");
-        if (num == 0) throw std::invalid_argument("budget '" + text + "' is zero");
+        if (den > std::numeric_limits<int64_t>::max() / 100) throw std::invalid_argument("budget " + shown(text) + " has too many digits");
+        if (num == 0) throw std::invalid_argument("budget " + shown(text) + " is zero");
         return Budget(true, num, den * 100, text);
     }
     for (const Unit& u : kUnits) {
@@ -63,12 +68,12 @@ Budget Budget::parse(const std::string& text) {
         while (!number.empty() && number.back() == ' ') number.pop_back();
         auto [num, den] = parseDecimal(number, text);
         __int128 amount = (static_cast<__int128>(num) * u.factor + den - 1) / den;
-        if (amount > std::numeric_limits<int64_t>::max()) throw std::invalid_argument("budget '" + text + "' exceeds int64");
+        if (amount > std::numeric_limits<int64_t>::max()) throw std::invalid_argument("budget " + shown(text) + " exceeds int64");
         return Budget(false, static_cast<int64_t>(amount), 1, text);
     }
     auto [num, den] = parseDecimal(s, text);
     if (s.find('.') != std::string::npos) {
-        if (num == 0) throw std::invalid_argument("budget '" + text + "' is zero");
+        if (num == 0) throw std::invalid_argument("budget " + shown(text) + " is zero");
         return Budget(true, num, den, text);
     }
     return Budget(false, num, 1, text);

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "model/InputError.h"
+#include "model/MessageText.h"
 
 namespace moccasin {
 
@@ -32,12 +33,13 @@ struct Convention {
 constexpr Convention kConventions[] = {{"cost_cpu", "cost_ram"}, {"duration", "out_cost"}};
 
 // Error messages are one line, but file names, ids and parser excerpts may hold control
-// characters; blank them rather than let one break the line.
-std::string oneLine(std::string s) {
-    for (char& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-    return s;
-}
+// characters or bytes that are not UTF-8. Every piece quoted from the file is bounded on its own;
+// the cap on the whole line only guards against a path or a combination nobody foresaw.
+constexpr size_t kMaxMessage = 2000;
+std::string oneLine(const std::string& s) { return printableLine(s, kMaxMessage); }
+
+// The parser's own words can quote a whole token (a megabyte-long string), so they are cut.
+constexpr size_t kMaxParserDetail = 200;
 
 // A string shown quoted and escaped, shortened so that one huge value cannot flood a message.
 std::string quoted(const std::string& s) {
@@ -158,7 +160,7 @@ json Loader::parseText(const std::string& text) const {
         return json::parse(text);
     } catch (const json::parse_error& e) {
         // what(): "[json.exception.parse_error.101] parse error at line L, column C: detail".
-        std::string detail = withoutExceptionTag(e.what());
+        std::string detail = printableLine(withoutExceptionTag(e.what()), kMaxParserDetail);
         std::string position;
         if (auto at = detail.find(" at "), colon = detail.find(": "); at != std::string::npos && colon > at) {
             position = detail.substr(at + 4, colon - at - 4) + ", ";
@@ -171,7 +173,7 @@ json Loader::parseText(const std::string& text) const {
     } catch (const json::exception& e) {
         // A number beyond double range ("number overflow parsing '1e400'") carries no position;
         // find the quoted literal in the text instead.
-        std::string detail = withoutExceptionTag(e.what());
+        std::string detail = printableLine(withoutExceptionTag(e.what()), kMaxParserDetail);
         std::string place = "a number literal";
         if (auto q = detail.find('\''), q2 = detail.rfind('\''); q != std::string::npos && q2 > q) {
             if (auto at = text.find(detail.substr(q + 1, q2 - q - 1)); at != std::string::npos)
@@ -324,6 +326,8 @@ void Loader::readEdges(const json& doc) {
     if (it == doc.end()) fail("missing the \"links\" array (or \"edges\")", "top level");
     linksKey_ = it.key();
     if (!it->is_array()) fail("\"" + linksKey_ + "\" must be an array, got " + describe(*it), linksKey_);
+    // Edge positions are ints here and in Graph.
+    if (it->size() > static_cast<size_t>(INT_MAX)) fail("too many edges", linksKey_);
     edges_.reserve(it->size());
     for (size_t i = 0; i < it->size(); ++i) edges_.push_back(readEdge((*it)[i], i));
 }

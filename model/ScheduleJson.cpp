@@ -5,11 +5,13 @@
 #include <limits>
 #include <queue>
 #include <set>
+#include <sstream>
 #include <tuple>
 #include <unordered_map>
 
 #include "model/GraphJson.h"
 #include "model/InputError.h"
+#include "model/MessageText.h"
 
 namespace moccasin {
 
@@ -54,9 +56,53 @@ struct Problem {
     std::string what, where;
 };
 
+// How much of a wrong value a message shows.
+constexpr size_t kExcerpt = 40;
+
+// Appends `v` as compact JSON to `out`, stopping once `out` is longer than kExcerpt. A value in a
+// file can be a huge or 100000-deep container: dump() would write all of it and recurse once per
+// level. Here every level of nesting appends a bracket before descending, so the recursion is
+// never deeper than kExcerpt + 1. Strings are cut before escaping, so a huge one is not copied.
+void appendExcerpt(const json& v, std::string& out) {
+    const auto quote = [](const std::string& s) {
+        return json(s.substr(0, kExcerpt)).dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    switch (v.type()) {
+        case json::value_t::string: out += quote(v.get_ref<const std::string&>()); return;
+        case json::value_t::array:
+            out += '[';
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                if (out.size() > kExcerpt) return;
+                if (it != v.begin()) out += ',';
+                appendExcerpt(*it, out);
+            }
+            out += ']';
+            return;
+        case json::value_t::object:
+            out += '{';
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                if (out.size() > kExcerpt) return;
+                if (it != v.begin()) out += ',';
+                out += quote(it.key()) + ':';
+                appendExcerpt(it.value(), out);
+            }
+            out += '}';
+            return;
+        default: out += v.dump(); return;  // a number, boolean or null: a few characters
+    }
+}
+
+// A value for a message: its JSON text, cut to kExcerpt bytes.
 std::string describe(const json& v) {
-    std::string s = v.dump();
-    return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+    std::string s;
+    appendExcerpt(v, s);
+    return s.size() > kExcerpt ? printableLine(s, kExcerpt - 3) : s;
+}
+
+// The message of an InputError: one line, however the file or its name is spelled.
+std::string errorLine(const std::string& source, const std::string& what, const std::string& where) {
+    constexpr size_t kMaxMessage = 2000;  // each piece is bounded; this only guards the sum
+    return printableLine(source + ": " + what + " (" + where + ")", kMaxMessage);
 }
 
 // Resolves node ids as written in a schedule to reference-order indices.
@@ -74,7 +120,10 @@ public:
         }
     }
     int find(const json& v, const std::string& where) const {
-        if (v.is_number_integer() && !(v.is_number_unsigned() && v.get<uint64_t>() > kMax)) {
+        if (v.is_number_integer()) {
+            // Integers beyond int64 name no node: graph ids are int64.
+            if (v.is_number_unsigned() && v.get<uint64_t>() > kMax)
+                throw Problem{"unknown node id " + describe(v), where};
             if (auto it = byInteger_.find(v.get<int64_t>()); it != byInteger_.end()) return it->second;
         } else if (v.is_string()) {
             const auto& s = v.get_ref<const std::string&>();
@@ -163,8 +212,10 @@ std::vector<Operation> parseOperations(const json& ops, const NodeLookup& nodes)
 }
 
 // nlohmann's what() is "[json.exception.parse_error.101] parse error at line L, column C: detail";
-// split it into the detail and the place, as the graph loader does.
+// split it into the detail and the place, as the graph loader does. The detail can quote a whole
+// token (a megabyte-long string), so it is cut.
 Problem parseProblem(const json::exception& e) {
+    constexpr size_t kMaxDetail = 200;
     std::string detail = e.what();
     if (auto close = detail.find("] "); detail.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
         detail = detail.substr(close + 2);
@@ -174,18 +225,7 @@ Problem parseProblem(const json::exception& e) {
         place = detail.substr(at + 4, colon - at - 4);
         detail = detail.substr(colon + 2);
     }
-    return Problem{"not valid JSON: " + detail, place};
-}
-
-json parseFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot open the file");
-    try {
-        return json::parse(in);
-    } catch (const json::exception& e) {
-        Problem p = parseProblem(e);
-        throw InputError(path + ": " + p.what + " (" + p.where + ")");
-    }
+    return Problem{"not valid JSON: " + printableLine(detail, kMaxDetail), place};
 }
 
 // ---------------------------------------------------------------- operation replay
@@ -312,7 +352,22 @@ json scheduleToJson(const Graph& g, const SolveReport& r) {
 }
 
 ScheduleFile readScheduleFile(const std::string& path, const Graph& g) {
-    const json doc = parseFile(path);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(printableLine(path + ": cannot open the file"));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw InputError(printableLine(path + ": cannot read the file (read error)"));
+    return parseScheduleJson(text.str(), path, g);
+}
+
+ScheduleFile parseScheduleJson(const std::string& text, const std::string& sourceName, const Graph& g) {
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::exception& e) {
+        const Problem p = parseProblem(e);
+        throw InputError(errorLine(sourceName, p.what, p.where));
+    }
     try {
         checkFormat(doc);
         NodeLookup nodes(g);
@@ -322,16 +377,20 @@ ScheduleFile readScheduleFile(const std::string& path, const Graph& g) {
         out.objective = optionalInt64(doc, "objective");
         out.peakMemory = optionalInt64(doc, "peak_memory");
         if (auto c = optionalInt64(doc, "copies")) {
-            if (*c < 1 || *c > std::numeric_limits<int>::max()) throw Problem{"copies must be >= 1", "copies"};
+            if (*c < 1) throw Problem{"copies must be >= 1", "copies"};
+            if (*c > std::numeric_limits<int>::max())
+                throw Problem{"copies must be at most " + std::to_string(std::numeric_limits<int>::max()), "copies"};
             out.copies = static_cast<int>(*c);
         }
         if (auto it = doc.find("operations"); it != doc.end() && !it->is_null()) {
             parseOperations(*it, nodes);  // reject a malformed list here, as a bad file
-            out.operations = *it;
+            // Moved, not copied: copying a json value recurses once per level of nesting, and an
+            // operation may carry a deeply nested extra member.
+            out.operations = std::move(*it);
         }
         return out;
     } catch (const Problem& p) {
-        throw InputError(path + ": " + p.what + " (" + p.where + ")");
+        throw InputError(errorLine(sourceName, p.what, p.where));
     }
 }
 

@@ -60,6 +60,10 @@ struct ScheduleFile {
 // A node is matched by its JSON id; a string equal to an integer id's decimal text also matches.
 ScheduleFile readScheduleFile(const std::string& path, const Graph& g);
 
+// The same for a schedule already in memory; `sourceName` (usually the file path) names it in
+// error messages.
+ScheduleFile parseScheduleJson(const std::string& text, const std::string& sourceName, const Graph& g);
+
 // Replays `ops` against `comps` (any order): the computes must be the computations in start
 // order, and each free must release a live copy of that node whose end has come, with every copy
 // freed as soon as its end has come (before the next compute at or after its end), and none left
