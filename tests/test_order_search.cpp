@@ -327,7 +327,7 @@ TEST_CASE("order search: deterministic for a seed and a number of moves") {
     }
 }
 
-TEST_CASE("order search: with a budget the first order has the least pressure; one within it ends the search") {
+TEST_CASE("order search: with a budget the first order has the least pressure, and one within it ends the search") {
     for (uint64_t seed = 0; seed < 10; ++seed) {
         Graph g = testing::randomDag({.nodes = 40 + static_cast<int>(seed * 11 % 60), .edgeProbability = 0.06}, seed);
         const int64_t peak = referencePeak(g);
