@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/Args.h"
+#include "cli/Interrupt.h"
 #include "cli/AtomicFile.h"
 #include "cli/SolveOutput.h"
 #include "cli/Commands.h"
@@ -62,14 +63,6 @@ const char* kSolveHelp =
     "-o file then holds the last improvement written).\n"
     "exit codes: 0 schedule written, 2 usage error, 3 bad input file, 4 proven infeasible,\n"
     "            5 no schedule found within the limits, 1 internal error, 130 second interrupt\n";
-
-// The first SIGINT/SIGTERM asks the search to stop (it then writes its best schedule as usual);
-// a second one exits at once: the -o file already holds the last improvement written.
-extern "C" void requestStop(int) {
-    static std::atomic<int> count{0};
-    if (count.fetch_add(1) >= 1) _exit(130);
-    stopRequested().store(true);
-}
 
 std::string percent(double x) {
     std::ostringstream o;
@@ -188,8 +181,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
         }
     }
 
-    std::signal(SIGINT, requestStop);
-    std::signal(SIGTERM, requestStop);
+    installStopHandlers();
     RunFacts facts;
     facts.started = std::chrono::steady_clock::now();
     const std::string& graphPath = args.positional()[0];

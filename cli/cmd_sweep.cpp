@@ -14,6 +14,7 @@
 #include "analysis/Sweep.h"
 #include "analysis/SweepJson.h"
 #include "cli/Args.h"
+#include "cli/Interrupt.h"
 #include "cli/AtomicFile.h"
 #include "cli/Commands.h"
 #include "model/GraphJson.h"
@@ -49,12 +50,6 @@ const char* kSweepHelp =
     "SIGINT/SIGTERM end the sweep after the current budget's best schedule; a second one exits at once.\n"
     "exit codes: 0 written (some budget has a schedule), 2 usage error, 3 bad input file,\n"
     "            4 every budget proven infeasible, 5 no schedule at any budget, 1 internal error\n";
-
-extern "C" void stopSweep(int) {
-    static std::atomic<int> count{0};
-    if (count.fetch_add(1) >= 1) _exit(130);
-    stopRequested().store(true);
-}
 
 int64_t billionths(double fraction) { return std::llround(fraction * static_cast<double>(analysis::kBillion)); }
 
@@ -147,8 +142,7 @@ int cmdSweep(const std::vector<std::string>& argv) {
         std::cerr << g.name() << ": " << budgets.size() << " budgets from " << budgets.front().budget << " down to "
                   << budgets.back().budget << " (reference peak " << file.referencePeak << ")\n";
 
-    std::signal(SIGINT, stopSweep);
-    std::signal(SIGTERM, stopSweep);
+    installStopHandlers();
     bool warned = false;  // one line for a failing progress write; the final write tries again
     const analysis::SweepRun run = analysis::runSweep(g, budgets, opt, [&](const analysis::SweepRun& sofar) {
         if (!quiet) std::cerr << progressLine(sofar.rows.back()) << std::endl;

@@ -16,6 +16,7 @@
 
 #include "model/Budget.h"
 #include "model/Generator.h"
+#include "support/LayeredGraph.h"
 #include "model/GraphJson.h"
 #include "model/Peak.h"
 #include "model/Validator.h"
@@ -27,12 +28,7 @@ extern char** environ;
 using namespace moccasin;
 
 namespace {
-Graph layered(int nodes, uint64_t seed) {
-    LayeredGraphParams p;
-    p.nodes = nodes;
-    p.seed = seed;
-    return parseGraphJson(generateLayeredGraph(p).dump(), "generated");
-}
+Graph layered(int nodes, uint64_t seed) { return testing::layeredGraph(nodes, seed); }
 
 std::string tempPath(const std::string& name) {
     return "/tmp/moccasin-test-" + std::to_string(getpid()) + "-" + name;

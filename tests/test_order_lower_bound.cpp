@@ -12,6 +12,8 @@
 #include "tests/support/RandomGraphs.h"
 #include "tests/support/SharedGraphs.h"
 
+#include "support/OrderEnumeration.h"
+
 using namespace moccasin;
 using moccasin::testing::makeGraph;
 
@@ -45,31 +47,6 @@ int64_t cutByEnumeration(const Graph& g, int v) {
     return best;
 }
 
-int64_t minimumPeakOverOrders(const Graph& g) {
-    const int n = g.numNodes();
-    std::vector<int> missing(n), order;
-    for (int v = 0; v < n; ++v) missing[v] = static_cast<int>(g.preds(v).size());
-    std::vector<char> used(n, 0);
-    int64_t best = std::numeric_limits<int64_t>::max();
-    std::function<void()> extend = [&] {
-        if (static_cast<int>(order.size()) == n) {
-            best = std::min(best, noRecomputePeak(g, order));
-            return;
-        }
-        for (int v = 0; v < n; ++v) {
-            if (used[v] || missing[v] != 0) continue;
-            used[v] = 1;
-            order.push_back(v);
-            for (int w : g.succs(v)) --missing[w];
-            extend();
-            for (int w : g.succs(v)) ++missing[w];
-            order.pop_back();
-            used[v] = 0;
-        }
-    };
-    extend();
-    return best;
-}
 }  // namespace
 
 TEST_CASE("order lower bounds: the cut at a node is the least memory there over all down-sets") {
@@ -87,7 +64,7 @@ TEST_CASE("order lower bounds: never above the best order, the forced bound neve
     int tight = 0;
     for (uint64_t seed = 0; seed < 60; ++seed) {
         Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 7), .edgeProbability = 0.25}, seed);
-        int64_t minimum = minimumPeakOverOrders(g);
+        int64_t minimum = testing::minimumPeakOverOrders(g);
         int64_t cuts = 0;
         for (int v = 0; v < g.numNodes(); ++v) cuts = std::max(cuts, cutBoundAt(g, v));
         int64_t forced = forcedLiveBound(g);
@@ -108,7 +85,7 @@ TEST_CASE("order lower bounds: hand-made cases") {
     Graph g = makeGraph({1, 1, 1, 1, 1}, {4, 1, 4, 1, 1}, {{0, 1}, {2, 3}, {1, 4}, {3, 4}});
     CHECK(forcedLiveBound(g) == 5);
     CHECK(std::max({cutBoundAt(g, 1), cutBoundAt(g, 3)}) == 5);  // each alone can come first
-    CHECK(minimumPeakOverOrders(g) == 6);
+    CHECK(testing::minimumPeakOverOrders(g) == 6);
     // A chain: the cut at each node is its input plus itself.
     Graph chain = makeGraph({1, 1, 1}, {3, 5, 2}, {{0, 1}, {1, 2}});
     CHECK(cutBoundAt(chain, 1) == 8);

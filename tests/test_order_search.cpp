@@ -19,6 +19,8 @@
 #include "tests/support/RandomGraphs.h"
 #include "tests/support/SharedGraphs.h"
 
+#include "support/OrderEnumeration.h"
+
 using namespace moccasin;
 using moccasin::testing::makeGraph;
 
@@ -43,32 +45,6 @@ double excessFromScratch(const std::vector<int64_t>& mem, int64_t threshold) {
     return sum;
 }
 
-// The lowest no-recompute peak over all topological orders, by enumeration.
-int64_t minimumPeakOverOrders(const Graph& g) {
-    const int n = g.numNodes();
-    std::vector<int> missing(n), order;
-    for (int v = 0; v < n; ++v) missing[v] = static_cast<int>(g.preds(v).size());
-    std::vector<char> used(n, 0);
-    int64_t best = std::numeric_limits<int64_t>::max();
-    std::function<void()> extend = [&] {
-        if (static_cast<int>(order.size()) == n) {
-            best = std::min(best, noRecomputePeak(g, order));
-            return;
-        }
-        for (int v = 0; v < n; ++v) {
-            if (used[v] || missing[v] != 0) continue;
-            used[v] = 1;
-            order.push_back(v);
-            for (int w : g.succs(v)) --missing[w];
-            extend();
-            for (int w : g.succs(v)) ++missing[w];
-            order.pop_back();
-            used[v] = 0;
-        }
-    };
-    extend();
-    return best;
-}
 
 std::vector<int> identityOrder(int n) {
     std::vector<int> order(n);
@@ -274,7 +250,7 @@ TEST_CASE("order search: on tiny graphs the best order's peak is the minimum ove
         OrderSearchResult result = searchOrders(g, options, Deadline(std::nullopt));
         REQUIRE_FALSE(result.candidates.empty());
         CAPTURE(seed);
-        int64_t minimum = minimumPeakOverOrders(g);
+        int64_t minimum = testing::minimumPeakOverOrders(g);
         CHECK(result.candidates[0].peak == minimum);
         CHECK(result.lowerBound <= minimum);
     }
@@ -369,7 +345,7 @@ TEST_CASE("order annealer: aimed at the pressure at a budget, its best order nev
 TEST_CASE("exact order walk: finds an order below any limit above the minimum, none at it") {
     for (uint64_t seed = 0; seed < 60; ++seed) {
         Graph g = testing::randomDag({.nodes = 1 + static_cast<int>(seed % 9), .edgeProbability = 0.25}, seed);
-        const int64_t minimum = minimumPeakOverOrders(g);
+        const int64_t minimum = testing::minimumPeakOverOrders(g);
         CAPTURE(seed);
         OrderBelowResult none = orderBelow(g, minimum, 1 << 20, Deadline(std::nullopt));
         CHECK(none.status == OrderBelowResult::Status::None);

@@ -7,6 +7,7 @@
 
 #include "model/Budget.h"
 #include "model/Generator.h"
+#include "support/LayeredGraph.h"
 #include "model/GraphJson.h"
 #include "model/Peak.h"
 #include "model/Validator.h"
@@ -19,12 +20,7 @@ using namespace moccasin::testing;
 
 namespace {
 
-Graph layered(int nodes, uint64_t seed) {
-    LayeredGraphParams p;
-    p.nodes = nodes;
-    p.seed = seed;
-    return parseGraphJson(generateLayeredGraph(p).dump(), "generated");
-}
+Graph layered(int nodes, uint64_t seed) { return testing::layeredGraph(nodes, seed); }
 
 // Solves with auto and checks what holds for every outcome: a schedule exactly when the status
 // says so, validated, the bound never above its cost, and the status against the true optimum.

@@ -29,6 +29,7 @@
 
 #include "model/Budget.h"
 #include "model/Generator.h"
+#include "support/LayeredGraph.h"
 #include "model/GraphJson.h"
 #include "model/Peak.h"
 #include "model/Validator.h"
@@ -41,12 +42,7 @@ using namespace moccasin;
 
 namespace {
 
-Graph layered(int nodes, uint64_t seed) {
-    LayeredGraphParams p;
-    p.nodes = nodes;
-    p.seed = seed;
-    return parseGraphJson(generateLayeredGraph(p).dump(), "generated");
-}
+Graph layered(int nodes, uint64_t seed) { return testing::layeredGraph(nodes, seed); }
 
 // The benchmark graph `name` (e.g. "rl_n100"), or nothing when ../shared/graphs is absent.
 std::optional<Graph> sharedGraph(const std::string& name) {
