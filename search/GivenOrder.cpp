@@ -197,6 +197,9 @@ private:
 }  // namespace
 
 std::string copiesHint(const Instance& inst) {
+    // Only where a greedy walk is quick: on large graphs the hint would overrun the time limit,
+    // and after a stop request the user wants the program to end.
+    if (inst.graph.numNodes() > 5000 || stopRequested().load()) return "";
     for (int c : {inst.copies * 2, 8}) {
         if (c <= inst.copies || c > 64) continue;
         // Short and bounded: a few seconds at most, whatever the main limit was.
