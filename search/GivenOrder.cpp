@@ -97,6 +97,7 @@ private:
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
+        if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
         if (opt_.strategy == "auto" && !opt_.deterministic) {
             // A short exact search first: on small instances it finds a schedule or proves
@@ -113,7 +114,7 @@ private:
         Deadline phase(left ? std::optional<double>(0.5 * *left) : std::nullopt);
         ModelOptions m = opt_.exact.model;
         m.timing = false;
-        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed))
+        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget))
             incumbent_.offer(*plan, "descent");
     }
 

@@ -26,29 +26,47 @@ constexpr int kMaxClosure = 64;
 // When no rule meets the budget, restarts with jittered scores; more rarely pays off.
 constexpr uint64_t kNoisyRestarts = 8;
 
+// How many stages a walk makes between looks at the clock.
+constexpr int kDeadlineStride = 64;
+
 // Eviction plans are worked out for at most this many live outputs at a time (the best by a
 // closure-free score), unless none of them can go.
 constexpr int kShortlist = 48;
+// A walk allowed over the budget looks at this many shortlists before it accepts the excess.
+constexpr size_t kExcessShortlists = 4;
 
 // The walk visits computations in event order; the k-th computation made is "ordinal" k. Memory
 // is only ever checked at computations (an empty event holds no more than the computation before
 // it), so the past profile lives in a tree over ordinals, never over events.
 class GreedyWalk {
 public:
-    GreedyWalk(const Instance& inst, VictimRule rule, uint64_t noiseSeed)
-        : rng_(noiseSeed), noisy_(noiseSeed != 0), g_(inst.graph), n_(inst.graph.numNodes()), budget_(inst.budget), copies_(inst.copies), rule_(rule), state_(n_, State::NotYet),
+    GreedyWalk(const Instance& inst, const GreedyOptions& options)
+        : rng_(options.noiseSeed), noisy_(options.noiseSeed != 0), allowExcess_(options.allowExcess),
+
+          deadline_(options.deadline), g_(inst.graph), n_(inst.graph.numNodes()), budget_(inst.budget),
+          copies_(inst.copies), rule_(options.rule), state_(n_, State::NotYet),
           copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
           protectStamp_(n_, 0), lastSlot_(n_, 0), visitStamp_(n_, 0), needStamp_(n_, 0), needStage_(n_, 0),
           profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {}
 
     GreedyResult run() {
         GreedyResult r;
-        for (int s = 0; s < n_ && failure_.empty(); ++s) runStage(s);
+        for (int s = 0; s < n_ && failure_.empty(); ++s) {
+            // A walk over 10^4+ nodes takes a while: it must not outlive the time limit.
+            if (deadline_ && s % kDeadlineStride == 0 && deadline_->expired()) {
+                failure_ = "the time limit came first (stage " + std::to_string(s) + " of " + std::to_string(n_) + ")";
+                break;
+            }
+            runStage(s);
+        }
         r.evictions = evictions_;
-        if (failure_.empty())
-            r.plan = std::move(plan_);
-        else
+        if (!failure_.empty())
             r.failure = failure_;
+        else if (overBudget_)
+            r.overBudget = std::move(plan_);
+        else
+            r.plan = std::move(plan_);
+        if (overBudget_ && r.failure.empty()) r.failure = excessFailure_;
         return r;
     }
 
@@ -296,45 +314,77 @@ private:
         while (liveMemory_ > budget_) {
             ++needEpoch_;  // next-need answers are valid until the next eviction
             std::vector<Candidate> candidates;
-            // With many live outputs, plan evictions only for the most promising by the rule's
-            // score without the closure; look at all of them only if none of those works.
             std::vector<int> pool;
+            int64_t droppable = 0;
             for (int u : live_)
-                if (!isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_) pool.push_back(u);
-            if (static_cast<int>(pool.size()) > kShortlist) {
-                std::vector<std::pair<long double, int>> cheap;
-                for (int u : pool) {
-                    EvictionPlan alone;
-                    alone.cost = g_.cost(u);
-                    alone.relief = g_.size(u);
-                    cheap.emplace_back(score(u, alone), u);
+                if (!isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_) {
+                    pool.push_back(u);
+                    droppable += g_.size(u);
                 }
-                std::nth_element(cheap.begin(), cheap.begin() + kShortlist, cheap.end());
-                std::vector<int> shortlist;
-                for (int i = 0; i < kShortlist; ++i) shortlist.push_back(cheap[i].second);
-                addCandidatesImpl(shortlist, candidates);
+            // Dropping everything that may go would not fit either: do not spend copies on it.
+            if (liveMemory_ - droppable > budget_) return acceptExcess(s, slot);
+            // Eviction plans (the closure of inputs a recomputation drags in) are worked out a
+            // shortlist at a time, the most promising by the score without the closure first.
+            std::vector<std::pair<long double, int>> ranked;
+            ranked.reserve(pool.size());
+            for (int u : pool) {
+                EvictionPlan alone;
+                alone.cost = g_.cost(u);
+                alone.relief = g_.size(u);
+                ranked.emplace_back(score(u, alone), u);
             }
-            if (candidates.empty()) addCandidatesImpl(pool, candidates);
-            std::sort(candidates.begin(), candidates.end());
+            // A plan can still fail when applied (its revivals, checked one at a time, raise the
+            // profile for the next), so the next shortlist is tried until one eviction applies.
+            std::vector<int> shortlist;
             bool evicted = false;
-            for (const Candidate& c : candidates) {
-                if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) {
-                    evicted = true;
-                    break;
+            for (size_t from = 0, lists = 0; from < ranked.size() && !evicted; from += kShortlist, ++lists) {
+                // Over the budget already, a long hunt for a droppable output costs more time
+                // than the excess it might save.
+                if (allowExcess_ && lists == kExcessShortlists) break;
+                const size_t to = std::min(ranked.size(), from + kShortlist);
+                // Selection, not a sort: usually the first shortlist has a victim.
+                if (to < ranked.size()) std::nth_element(ranked.begin() + from, ranked.begin() + to, ranked.end());
+                shortlist.clear();
+                for (size_t i = from; i < to; ++i) shortlist.push_back(ranked[i].second);
+                candidates.clear();
+                addCandidatesImpl(shortlist, candidates);
+                std::sort(candidates.begin(), candidates.end());
+                for (const Candidate& c : candidates) {
+                    if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) {
+                        evicted = true;
+                        break;
+                    }
                 }
             }
-            if (!evicted) {
-                failure_ = "memory " + std::to_string(liveMemory_) + " exceeds the budget " + std::to_string(budget_) +
-                           " at event " + std::to_string(eventOf(s, slot)) + " (stage " + std::to_string(s) +
-                           ") and no live output can be dropped";
-                return false;
-            }
+            if (!evicted) return acceptExcess(s, slot);
         }
+        return true;
+    }
+
+    // Nothing more can go at this computation: fail, or (allowExcess) carry on over the budget.
+    bool acceptExcess(int s, int slot) {
+        std::string why = "memory " + std::to_string(liveMemory_) + " exceeds the budget " + std::to_string(budget_) +
+                          " at event " + std::to_string(eventOf(s, slot)) + " (stage " + std::to_string(s) +
+                          ") and no live output can be dropped";
+        if (!allowExcess_) {
+            failure_ = why;
+            return false;
+        }
+        // The walk's budget becomes the memory it could not go below: later computations drop
+        // outputs only above this level (trying again at every computation would cost a full
+        // candidate search each time, and spend copies for a peak that is already there).
+        if (!overBudget_) excessFailure_ = why;
+        overBudget_ = true;
+        budget_ = liveMemory_;
         return true;
     }
 
     std::mt19937_64 rng_;
     bool noisy_;
+    bool allowExcess_;
+    const Deadline* deadline_;
+    bool overBudget_ = false;
+    std::string excessFailure_;
     const Graph& g_;
     int n_;
     int64_t budget_;
@@ -358,31 +408,72 @@ private:
 
 }  // namespace
 
-GreedyResult greedyPlan(const Instance& inst, VictimRule rule, uint64_t noiseSeed) {
-    return GreedyWalk(inst, rule, noiseSeed).run();
+GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options) {
+    return GreedyWalk(inst, options).run();
 }
 
-GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline) {
-    const auto& [g, budget, copies] = inst;
-    GreedyResult best;
-    int64_t bestCost = std::numeric_limits<int64_t>::max();
-    int attempts = 0;
-    for (uint64_t noise = 0; noise < kNoisyRestarts + 1 && (noise < 1 || !best.plan); ++noise)
-    for (VictimRule rule : {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize}) {
-        if (deadline && attempts > 0 && deadline->expired()) break;
-        ++attempts;
-        GreedyResult r = greedyPlan(inst, rule, noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule));
+namespace {
+
+// The portfolio behind bestGreedyPlan: keeps the cheapest plan that meets the budget, the
+// lowest plan over it, and the penalties learnt from failed walks.
+class GreedyPortfolio {
+public:
+    GreedyPortfolio(const Instance& inst, const Deadline* deadline) : inst_(inst), deadline_(deadline) {}
+
+    GreedyResult run() {
+        // Every rule with exact scores; when none meets the budget, jittered scores; when that
+        // fails too, one walk that goes on over the budget, the start of a repair.
+        for (uint64_t noise = 0; noise < kNoisyRestarts + 1 && (noise < 1 || !best_.plan); ++noise)
+            for (VictimRule rule : kRules) {
+                if (walks_ > 0 && expired()) break;
+                walk(rule, noise, false);
+            }
+        if (!best_.plan && !expired()) walk(VictimRule::Dtr, 0, true);
+        return std::move(best_);
+    }
+
+private:
+    static constexpr VictimRule kRules[] = {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize};
+
+    bool expired() const { return deadline_ && deadline_->expired(); }
+
+    void walk(VictimRule rule, uint64_t noise, bool allowExcess) {
+        GreedyOptions o;
+        o.rule = rule;
+        o.noiseSeed = noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule);
+        o.allowExcess = allowExcess;
+        o.deadline = walks_ > 0 ? deadline_ : nullptr;  // the first walk always completes
+        ++walks_;
+        GreedyResult r = greedyPlan(inst_, o);
+        const Graph& g = inst_.graph;
+        if (r.overBudget) {
+            best_.overBudget = std::move(r.overBudget);
+            best_.overBudgetPeak = evaluate(g, materialize(g, *best_.overBudget)).peak;
+        }
         if (!r.plan) {
-            if (!best.plan && best.failure.empty()) best.failure = r.failure;
-            continue;
+            if (!best_.plan && best_.failure.empty()) best_.failure = r.failure;
+            return;
         }
         int64_t cost = evaluate(g, materialize(g, *r.plan)).cost;
-        if (cost < bestCost) {
-            bestCost = cost;
-            best = std::move(r);
+        if (cost < bestCost_) {
+            bestCost_ = cost;
+            best_.plan = std::move(r.plan);
+            best_.evictions = r.evictions;
+            best_.failure.clear();
         }
     }
-    return best;
+
+    const Instance& inst_;
+    const Deadline* deadline_;
+    GreedyResult best_;
+    int64_t bestCost_ = std::numeric_limits<int64_t>::max();
+    int walks_ = 0;
+};
+
+}  // namespace
+
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline) {
+    return GreedyPortfolio(inst, deadline).run();
 }
 
 }  // namespace moccasin

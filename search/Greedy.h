@@ -22,17 +22,31 @@ enum class VictimRule {
     CostPerByte,  // cost / size
 };
 
+struct GreedyOptions {
+    VictimRule rule = VictimRule::Dtr;
+    uint64_t noiseSeed = 0;  // 0: exact scores; otherwise scores jittered by up to a factor 2
+    // Where no output can be dropped, go on over the budget instead of failing: the walk then
+    // returns its plan as `overBudget` with the memory it reached (a start for a repair).
+    bool allowExcess = false;
+    const Deadline* deadline = nullptr;  // checked every few stages; an expired walk fails
+};
+
 struct GreedyResult {
     std::optional<StagedPlan> plan;  // empty when the budget could not be met
     std::string failure;             // why, when plan is empty
     int64_t evictions = 0;
+    // With allowExcess, when `plan` is empty: a complete plan within the copy limit whose
+    // memory exceeds the budget, and its peak (schedule semantics, as evaluate() counts it).
+    std::optional<StagedPlan> overBudget;
+    int64_t overBudgetPeak = 0;
 };
 
-GreedyResult greedyPlan(const Instance& inst, VictimRule rule = VictimRule::Dtr,
-                        uint64_t noiseSeed = 0);
+GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options = {});
 
 // Runs every victim rule and keeps the cheapest plan that meets the budget; when none does,
-// retries with jittered scores. Stops early (keeping what it has) once `deadline` expires.
+// retries with jittered scores. Stops early (keeping what it has) once `deadline` expires. When
+// no walk meets the budget, `overBudget` holds the plan with the lowest peak among walks that
+// went on over the budget.
 GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr);
 
 }  // namespace moccasin

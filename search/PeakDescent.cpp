@@ -13,24 +13,33 @@ namespace moccasin {
 
 namespace {
 
-// The first plan: the greedy at the lowest budget of a ladder from B up to the peak.
-std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& deadline) {
+// The first plan: the caller's start (typically the greedy gone on over the budget) when its
+// peak is within the first rung of a ladder from B up to the reference peak; otherwise the greedy
+// at the lowest rung it meets.
+std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& deadline,
+                                       const std::optional<StagedPlan>& start) {
     const auto& [g, budget, copies] = inst;
     const int64_t peak = referencePeak(g);
+    const int64_t startPeak = start ? evaluate(g, materialize(g, *start)).peak : peak;
+    if (start && startPeak <= budget + (peak - budget) / 8) return start;
     for (int i = 1; i <= 8 && !deadline.expired(); ++i) {
         int64_t b = budget + (peak - budget) * i / 8;
-        GreedyResult r = greedyPlan(Instance{g, b, copies});
+        GreedyOptions o;
+        o.deadline = &deadline;
+        GreedyResult r = greedyPlan(Instance{g, b, copies}, o);
         if (r.plan) return r.plan;
     }
+    if (start && startPeak < peak) return start;
     return StagedPlan::noRecompute(g.numNodes());
 }
 
 }  // namespace
 
 std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
-                                          const ModelOptions& modelOptions, uint64_t seed) {
+                                          const ModelOptions& modelOptions, uint64_t seed,
+                                          const std::optional<StagedPlan>& start) {
     const auto& [g, budget, copies] = inst;
-    std::optional<StagedPlan> current = startingPlan(inst, deadline);
+    std::optional<StagedPlan> current = startingPlan(inst, deadline, start);
     int64_t peak = evaluate(g, materialize(g, *current)).peak;
     int64_t step = std::max<int64_t>(1, (peak - budget) / 2);
     std::mt19937_64 rng(seed * 0x2545F4914F6CDD1DULL + 17);

@@ -17,7 +17,9 @@
 namespace moccasin {
 
 // A plan meeting `budget`, or nothing if the deadline came first or the descent got stuck.
+// `start`, when given, is a plan over the budget to descend from (e.g. the greedy's).
 std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
-                                          const ModelOptions& model, uint64_t seed);
+                                          const ModelOptions& model, uint64_t seed,
+                                          const std::optional<StagedPlan>& start = std::nullopt);
 
 }  // namespace moccasin

@@ -103,6 +103,9 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             out.message = "the greedy could not meet the budget: " + r.failure;
+            if (r.overBudget)
+                out.message += "; its lowest plan over the budget peaks at " + std::to_string(r.overBudgetPeak) +
+                               " (" + std::to_string(r.overBudgetPeak - options.budget) + " above)";
             return out;
         }
         plan = std::move(r.plan);
