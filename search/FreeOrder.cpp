@@ -75,9 +75,15 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         options_.push_back(std::move(o));
     }
     nlohmann::json tried = nlohmann::json::array();
-    for (OrderOption& o : options_) {
+    for (size_t i = 0; i < options_.size(); ++i) {
+        OrderOption& o = options_[i];
         if (deadline.expired() && !tried.empty()) break;
-        GreedyResult r = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &deadline);
+        // Each order's greedy gets a share of 30% of the time left, so that one order whose
+        // greedy keeps restarting does not starve the others and the search after them.
+        std::optional<double> rest = deadline.remaining();
+        Deadline share(rest ? std::optional<double>(0.3 * *rest / static_cast<double>(options_.size() - i))
+                            : std::nullopt);
+        GreedyResult r = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share);
         if (r.plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *r.plan)).cost;
             o.greedy = std::move(r.plan);

@@ -25,6 +25,7 @@ constexpr int kMaxClosure = 64;
 
 // When no rule meets the budget, restarts with jittered scores; more rarely pays off.
 constexpr uint64_t kNoisyRestarts = 8;
+constexpr uint64_t kTimedRestarts = 64;
 
 // How many stages a walk makes between looks at the clock.
 constexpr int kDeadlineStride = 64;
@@ -32,6 +33,10 @@ constexpr int kDeadlineStride = 64;
 // Eviction plans are worked out for at most this many live outputs at a time (the best by a
 // closure-free score), unless none of them can go.
 constexpr int kShortlist = 48;
+// Above this many live outputs, an eviction first scores a random sample of this size.
+constexpr int kSampleAbove = 1024;
+constexpr int kSample = 256;
+
 // A walk allowed over the budget looks at this many shortlists before it accepts the excess.
 constexpr size_t kExcessShortlists = 4;
 
@@ -47,7 +52,9 @@ public:
           copies_(inst.copies), rule_(options.rule), state_(n_, State::NotYet),
           copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
           protectStamp_(n_, 0), lastSlot_(n_, 0), visitStamp_(n_, 0), needStamp_(n_, 0), needStage_(n_, 0),
-          profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {}
+          profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {
+        sampleStamp_.assign(n_, 0);
+    }
 
     GreedyResult run() {
         GreedyResult r;
@@ -309,56 +316,76 @@ private:
     }
 
     // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
+    bool mayDrop(int u, int slot) const { return !isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_; }
+
+    // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
     bool fitBudget(int s, int slot) {
         currentStage_ = s;
         while (liveMemory_ > budget_) {
             ++needEpoch_;  // next-need answers are valid until the next eviction
-            std::vector<Candidate> candidates;
+            if (deadline_ && ++evictionTries_ % kDeadlineStride == 0 && deadline_->expired()) {
+                failure_ = "the time limit came first (stage " + std::to_string(s) + " of " + std::to_string(n_) + ")";
+                return false;
+            }
+            // With many live outputs, a random sample is scored first, as DTR does: scoring all of
+            // them at every eviction makes a walk quadratic on graphs of 10^5 nodes.
+            if (static_cast<int>(live_.size()) > kSampleAbove) {
+                ++sampleEpoch_;
+                std::vector<int> sample;
+                for (int tries = 0; tries < 4 * kSample && static_cast<int>(sample.size()) < kSample; ++tries) {
+                    int u = live_[rng_() % live_.size()];
+                    if (sampleStamp_[u] == sampleEpoch_ || !mayDrop(u, slot)) continue;
+                    sampleStamp_[u] = sampleEpoch_;
+                    sample.push_back(u);
+                }
+                if (evictOneOf(sample)) continue;
+            }
             std::vector<int> pool;
             int64_t droppable = 0;
             for (int u : live_)
-                if (!isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_) {
+                if (mayDrop(u, slot)) {
                     pool.push_back(u);
                     droppable += g_.size(u);
                 }
             // Dropping everything that may go would not fit either: do not spend copies on it.
             if (liveMemory_ - droppable > budget_) return acceptExcess(s, slot);
-            // Eviction plans (the closure of inputs a recomputation drags in) are worked out a
-            // shortlist at a time, the most promising by the score without the closure first.
-            std::vector<std::pair<long double, int>> ranked;
-            ranked.reserve(pool.size());
-            for (int u : pool) {
-                EvictionPlan alone;
-                alone.cost = g_.cost(u);
-                alone.relief = g_.size(u);
-                ranked.emplace_back(score(u, alone), u);
-            }
-            // A plan can still fail when applied (its revivals, checked one at a time, raise the
-            // profile for the next), so the next shortlist is tried until one eviction applies.
-            std::vector<int> shortlist;
-            bool evicted = false;
-            for (size_t from = 0, lists = 0; from < ranked.size() && !evicted; from += kShortlist, ++lists) {
-                // Over the budget already, a long hunt for a droppable output costs more time
-                // than the excess it might save.
-                if (allowExcess_ && lists == kExcessShortlists) break;
-                const size_t to = std::min(ranked.size(), from + kShortlist);
-                // Selection, not a sort: usually the first shortlist has a victim.
-                if (to < ranked.size()) std::nth_element(ranked.begin() + from, ranked.begin() + to, ranked.end());
-                shortlist.clear();
-                for (size_t i = from; i < to; ++i) shortlist.push_back(ranked[i].second);
-                candidates.clear();
-                addCandidatesImpl(shortlist, candidates);
-                std::sort(candidates.begin(), candidates.end());
-                for (const Candidate& c : candidates) {
-                    if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) {
-                        evicted = true;
-                        break;
-                    }
-                }
-            }
-            if (!evicted) return acceptExcess(s, slot);
+            if (!evictOneOf(pool)) return acceptExcess(s, slot);
         }
         return true;
+    }
+
+    // Evicts the best victim of `pool` whose eviction applies; false if none does. Eviction plans
+    // (the closure of inputs a recomputation drags in) are worked out a shortlist at a time, the
+    // most promising by the score without the closure first. A plan can still fail when applied
+    // (its revivals, checked one at a time, raise the profile for the next), so the next
+    // shortlist is tried until one eviction applies.
+    bool evictOneOf(const std::vector<int>& pool) {
+        std::vector<std::pair<long double, int>> ranked;
+        ranked.reserve(pool.size());
+        for (int u : pool) {
+            EvictionPlan alone;
+            alone.cost = g_.cost(u);
+            alone.relief = g_.size(u);
+            ranked.emplace_back(score(u, alone), u);
+        }
+        std::vector<int> shortlist;
+        std::vector<Candidate> candidates;
+        for (size_t from = 0, lists = 0; from < ranked.size(); from += kShortlist, ++lists) {
+            // Over the budget already, a long hunt for a droppable output costs more time than
+            // the excess it might save.
+            if (allowExcess_ && lists == kExcessShortlists) break;
+            const size_t to = std::min(ranked.size(), from + kShortlist);
+            // Selection, not a sort: usually the first shortlist has a victim.
+            if (to < ranked.size()) std::nth_element(ranked.begin() + from, ranked.begin() + to, ranked.end());
+            shortlist.clear();
+            for (size_t i = from; i < to; ++i) shortlist.push_back(ranked[i].second);
+            candidates.clear();
+            addCandidatesImpl(shortlist, candidates);
+            std::sort(candidates.begin(), candidates.end());
+            for (const Candidate& c : candidates)
+                if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) return true;
+        }
+        return false;
     }
 
     // Nothing more can go at this computation: fail, or (allowExcess) carry on over the budget.
@@ -382,6 +409,8 @@ private:
     std::mt19937_64 rng_;
     bool noisy_;
     bool allowExcess_;
+    int64_t evictionTries_ = 0, sampleEpoch_ = 0;
+    std::vector<int64_t> sampleStamp_;
     const Deadline* deadline_;
     bool overBudget_ = false;
     std::string excessFailure_;
@@ -423,7 +452,10 @@ public:
     GreedyResult run() {
         // Every rule with exact scores; when none meets the budget, jittered scores; when that
         // fails too, one walk that goes on over the budget, the start of a repair.
-        for (uint64_t noise = 0; noise < kNoisyRestarts + 1 && (noise < 1 || !best_.plan); ++noise)
+        // With a deadline, restarts go on until it expires (on large graphs sampled victims make
+        // each walk different, and a later one often fits); without one, a fixed number.
+        const uint64_t restarts = deadline_ && deadline_->hasLimit() ? kTimedRestarts : kNoisyRestarts;
+        for (uint64_t noise = 0; noise < restarts + 1 && (noise < 1 || !best_.plan); ++noise)
             for (VictimRule rule : kRules) {
                 if (walks_ > 0 && expired()) break;
                 walk(rule, noise, false);
