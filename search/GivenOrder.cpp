@@ -63,20 +63,28 @@ public:
         lns_.model.ttef = false;    // measured: TTEF costs LNS more steps than it saves
         lns_.model.timing = false;  // clock reads cost more than the cheap propagators
         lns_.model.boundIterations = std::min(lns_.model.boundIterations, 2);
+        // The stage-cut bound evaluates the whole graph at every call, and its gaps span many
+        // stages on large graphs: there one LNS step would take seconds, and a bound that far
+        // from the incumbent prunes nothing.
+        if (large()) lns_.model.recomputeBound = false;
     }
 
     OrderRun run(const std::optional<StagedPlan>& warmStart) {
         if (warmStart) incumbent_.offer(*warmStart, "warm start");
         warm();
         if (out_.provedInfeasible) return finish();
-        out_.bound = std::max({out_.bound, g_.baselineCost(),
-                              rootLowerBound(inst_, 200,
-                                             incumbent_.has() ? incumbent_.cost() : saturatingDouble(g_.baselineCost()))});
+        out_.bound = std::max(out_.bound, g_.baselineCost());
+        if (!large())
+            out_.bound = std::max(out_.bound, rootLowerBound(inst_, 200,
+                                                             incumbent_.has() ? incumbent_.cost()
+                                                                              : saturatingDouble(g_.baselineCost())));
         if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
         return finish();
     }
 
 private:
+    bool large() const { return g_.numNodes() > kExactPortfolioMaxNodes; }
+
     OrderRun finish() {
         out_.hasPlan = incumbent_.has();
         if (out_.hasPlan) {
@@ -102,7 +110,7 @@ private:
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
         if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
-        if (opt_.strategy == "auto" && !opt_.deterministic) {
+        if (opt_.strategy == "auto" && !opt_.deterministic && !large()) {
             // A short exact search first: on small instances it finds a schedule or proves
             // that there is none long before the descent would give up.
             std::optional<double> left = deadline_.remaining();
@@ -112,11 +120,13 @@ private:
             ExactResult r = runExact(share);
             if (r.provedInfeasible || incumbent_.has()) return;
         }
-        // Walk the budget down from one the greedy meets, with half of the remaining time.
+        // Walk the budget down from one the greedy meets, with half of the remaining time (all of
+        // it on large graphs, where the exact search afterwards would find nothing).
         std::optional<double> left = deadline_.remaining();
-        Deadline phase(left ? std::optional<double>(0.5 * *left) : std::nullopt);
+        Deadline phase(left ? std::optional<double>(large() ? *left : 0.5 * *left) : std::nullopt);
         ModelOptions m = opt_.exact.model;
         m.timing = false;
+        if (large()) m.recomputeBound = false;
         if (auto plan = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget))
             incumbent_.offer(*plan, "descent");
     }
@@ -155,7 +165,7 @@ private:
         if (deadline_.expired()) return;
         // lns; auto --deterministic (the exact phase would depend on the clock); graphs too large
         // for the exact search to prove anything: LNS on every thread.
-        if (opt_.strategy == "lns" || opt_.deterministic || g_.numNodes() > kExactPortfolioMaxNodes) {
+        if (opt_.strategy == "lns" || opt_.deterministic || large()) {
             runLnsFor(deadline_, lns_.threads);
             return;
         }
