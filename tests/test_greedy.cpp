@@ -9,6 +9,7 @@
 #include "model/Validator.h"
 #include "search/Greedy.h"
 #include "tests/support/BruteForce.h"
+#include "tests/support/LayeredGraph.h"
 #include "tests/support/RandomGraphs.h"
 #include "tests/support/SharedGraphs.h"
 
@@ -136,5 +137,74 @@ TEST_CASE("greedy: every benchmark graph at 0.9, 0.8 and 0.7 of its peak") {
             if (std::string(fraction) != "0.7") CHECK(ok);
             else if (!ok) MESSAGE("greedy misses 0.7 on " << f);
         }
+    }
+}
+
+TEST_CASE("greedy: a walk allowed over the budget returns a complete plan and its true peak") {
+    // The same instance as above with one copy: nothing can be dropped, so the walk must go over.
+    Graph g = makeGraph({1, 1, 1, 1}, {5, 7, 9, 1}, {{0, 3}, {0, 1}});
+    GreedyOptions o;
+    o.allowExcess = true;
+    GreedyResult r = greedyPlan(Instance{g, 12, 1}, o);
+    CHECK_FALSE(r.plan);
+    REQUIRE(r.overBudget);
+    CHECK(r.failure.find("exceeds the budget 12") != std::string::npos);
+    Schedule s = materialize(g, *r.overBudget);
+    // Valid at its own peak (the validator's budget check is the only one it fails at 12).
+    ValidationResult v = validateSchedule(g, s.computations, referencePeak(g), 1);
+    CHECK_MESSAGE(v.ok, v.violation);
+    CHECK(v.peak > 12);
+    CHECK(v.peak == evaluate(g, s).peak);
+    // The portfolio reports the same: no plan, the over-budget one with its peak.
+    GreedyResult best = bestGreedyPlan(Instance{g, 12, 1});
+    CHECK_FALSE(best.plan);
+    REQUIRE(best.overBudget);
+    CHECK(best.overBudgetPeak == evaluate(g, materialize(g, *best.overBudget)).peak);
+}
+
+TEST_CASE("greedy: walks over the budget on random DAGs stay within the copy limit and never claim to fit") {
+    int overBudget = 0;
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+        Graph g = testing::randomDag({.nodes = 10, .edgeProbability = 0.35}, seed);
+        int64_t budget = budgetLowerLimit(g);  // often below what the greedy reaches
+        int copies = 1 + static_cast<int>(seed % 3);
+        GreedyOptions o;
+        o.allowExcess = true;
+        GreedyResult r = greedyPlan(Instance{g, budget, copies}, o);
+        CAPTURE(seed);
+        REQUIRE((r.plan.has_value() != r.overBudget.has_value()));
+        const StagedPlan& p = r.plan ? *r.plan : *r.overBudget;
+        Schedule s = materialize(g, p);
+        ValidationResult v = validateSchedule(g, s.computations, referencePeak(g) * 4, copies);
+        CHECK_MESSAGE(v.ok, v.violation);
+        if (r.plan) CHECK(v.peak <= budget);
+        if (r.overBudget) {
+            CHECK(v.peak > budget);
+            ++overBudget;
+        }
+    }
+    CHECK(overBudget > 0);  // the case is exercised
+}
+
+TEST_CASE("greedy: an expired deadline ends a walk with a reason, and the portfolio's first walk still runs") {
+    Graph g = testing::layeredGraph(300, 3);
+    Deadline expired(0.0);
+    GreedyOptions o;
+    o.deadline = &expired;
+    GreedyResult r = greedyPlan(Instance{g, referencePeak(g) * 9 / 10, 2}, o);
+    CHECK_FALSE(r.plan);
+    CHECK(r.failure.find("time limit") != std::string::npos);
+    // bestGreedyPlan always completes one walk, so a schedule exists whenever that walk fits.
+    GreedyResult best = bestGreedyPlan(Instance{g, referencePeak(g), 2}, &expired);
+    CHECK(best.plan);
+}
+
+TEST_CASE("greedy: the sampled victim search (over 1,024 live outputs) returns validated plans") {
+    // A wide generated graph: thousands of outputs live at the peak, so evictions sample.
+    Graph g = testing::layeredGraph(6000, 2);
+    for (int percent : {95, 90}) {
+        int64_t budget = referencePeak(g) * percent / 100;
+        CAPTURE(percent);
+        CHECK(greedyValid(g, budget, 2));
     }
 }
