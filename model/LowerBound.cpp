@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace moccasin {
 
@@ -45,17 +46,38 @@ StageCutBound::StageCutBound(const Graph& g, int64_t budget) : g_(g) {
         gapEndPositive_.push_back(static_cast<int>(std::upper_bound(positive_.begin(), positive_.end(), b) - positive_.begin()));
     }
     lambda_.assign(n, 0.0L);
+    posLo_.assign(n, 0);
+    posHi_.assign(n, static_cast<int>(positive_.size()));
 }
 
-bool StageCutBound::provesInfeasible(const std::vector<int>& maxDrops) const {
+std::pair<int, int> StageCutBound::positiveRange(int lo, int hi) const {
+    return {static_cast<int>(std::lower_bound(positive_.begin(), positive_.end(), lo) - positive_.begin()),
+            static_cast<int>(std::upper_bound(positive_.begin(), positive_.end(), hi) - positive_.begin())};
+}
+
+void StageCutBound::setWindows(const DropWindows* windows) {
     const int n = g_.numNodes();
-    // droppable[s] = sum of m_u over nodes with a drop left and a gap containing s.
+    if (!windows) {
+        std::fill(posLo_.begin(), posLo_.end(), 0);
+        std::fill(posHi_.begin(), posHi_.end(), static_cast<int>(positive_.size()));
+        return;
+    }
+    for (int u = 0; u < n; ++u) std::tie(posLo_[u], posHi_[u]) = positiveRange(windows->lo[u], windows->hi[u]);
+}
+
+bool StageCutBound::provesInfeasible(const std::vector<int>& maxDrops, const DropWindows* windows) const {
+    const int n = g_.numNodes();
+    // droppable[s] = sum of m_u over nodes with a drop left and a gap containing s (inside the
+    // node's window, when given).
     std::vector<int64_t> delta(n + 1, 0);
     for (int u = 0; u < n; ++u) {
         if (maxDrops[u] <= 0) continue;
+        const int lo = windows ? windows->lo[u] : 0, hi = windows ? windows->hi[u] : n - 1;
         for (int i = gapStart_[u]; i < gapStart_[u + 1]; ++i) {
-            delta[gaps_[i].first] += g_.size(u);
-            delta[gaps_[i].second + 1] -= g_.size(u);
+            const int a = std::max(gaps_[i].first, lo), b = std::min(gaps_[i].second, hi);
+            if (a > b) continue;
+            delta[a] += g_.size(u);
+            delta[b + 1] -= g_.size(u);
         }
     }
     int64_t droppable = 0;
@@ -75,7 +97,7 @@ long double StageCutBound::evaluate(const std::vector<int>& paidDrops, const std
     long double value = 0;
     for (int s : positive_) value += lambda_[s] * static_cast<long double>(excess_[s]);
     if (subgradient) subgradient->assign(n, 0.0L);
-    std::vector<std::pair<long double, int>> gains;  // (sum over the gap of lambda_s * a_us, gap index)
+    auto& gains = gains_;  // (sum over the gap of lambda_s * a_us, gap index)
     for (int u = 0; u < n; ++u) {
         int k0 = paidDrops[u], k1 = freeDrops[u];
         if (k0 + k1 <= 0 || gapStart_[u] == gapStart_[u + 1]) continue;
@@ -83,7 +105,8 @@ long double StageCutBound::evaluate(const std::vector<int>& paidDrops, const std
         const int64_t m = g_.size(u);
         for (int i = gapStart_[u]; i < gapStart_[u + 1]; ++i) {
             long double gain = 0;
-            for (int j = gapFirstPositive_[i]; j < gapEndPositive_[i]; ++j) {
+            const int jEnd = std::min(gapEndPositive_[i], posHi_[u]);
+            for (int j = std::max(gapFirstPositive_[i], posLo_[u]); j < jEnd; ++j) {
                 int st = positive_[j];
                 gain += lambda_[st] * static_cast<long double>(std::min(m, excess_[st]));
             }
@@ -98,7 +121,8 @@ long double StageCutBound::evaluate(const std::vector<int>& paidDrops, const std
             value -= paid ? gain : gain - d;
             ++taken;
             if (subgradient)
-                for (int j = gapFirstPositive_[gi]; j < gapEndPositive_[gi]; ++j) {
+                for (int j = std::max(gapFirstPositive_[gi], posLo_[u]), jEnd = std::min(gapEndPositive_[gi], posHi_[u]);
+                     j < jEnd; ++j) {
                     int st = positive_[j];
                     (*subgradient)[st] += static_cast<long double>(std::min(m, excess_[st]));
                 }
@@ -121,15 +145,19 @@ int64_t safeCeil(long double v) {
 }
 }  // namespace
 
-int64_t StageCutBound::value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops) {
+int64_t StageCutBound::value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
+                             const DropWindows* windows) {
+    setWindows(windows);
     return safeCeil(evaluate(paidDrops, freeDrops, nullptr));
 }
 
 int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops, int iterations,
-                               int64_t target) {
-    std::vector<long double> sub;
+                               int64_t target, const DropWindows* windows) {
+    setWindows(windows);
+    auto& sub = sub_;
     long double best = evaluate(paidDrops, freeDrops, nullptr);
-    std::vector<long double> bestLambda = lambda_;
+    auto& bestLambda = bestLambda_;
+    bestLambda = lambda_;
     long double theta = 1.0L;
     for (int it = 0; it < iterations; ++it) {
         long double v = evaluate(paidDrops, freeDrops, &sub);

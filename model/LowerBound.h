@@ -13,8 +13,16 @@
 // steps raise it.
 //
 // Drops already paid for (present extra copies) cost 0 here; the caller adds their cost.
+//
+// Drop windows (search-time strengthening). Inside a search the caller may know that node u can
+// be out of memory only at the stages [lo_u, hi_u]: copy 0 of u lives until its end, so u is in
+// memory at every stage cut before the stage holding end_u0.lb; and u out of memory at the cut of
+// stage s inside a gap (a consumer after s exists) needs a copy of u started after that cut, i.e.
+// some extra copy with stage > s. Every relaxed drop is then confined to its gap intersected with
+// the window; without windows every stage is allowed (the root bound).
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "model/Graph.h"
@@ -22,28 +30,40 @@
 
 namespace moccasin {
 
+// Per node, the stages [lo[u], hi[u]] at whose cuts u may be out of memory (empty if lo > hi).
+struct DropWindows {
+    std::vector<int> lo, hi;
+};
+
 class StageCutBound {
 public:
     StageCutBound(const Graph& g, int64_t budget);
 
     // True when some stage's excess cannot be covered even if every node that may drop does:
     // no schedule exists. `maxDrops[u]` = extra copies u may still have.
-    bool provesInfeasible(const std::vector<int>& maxDrops) const;
+    bool provesInfeasible(const std::vector<int>& maxDrops, const DropWindows* windows = nullptr) const;
 
     // Best bound on the cost of the recomputations still to be paid for, when node u has
     // paidDrops[u] extra copies already counted by the caller and may add up to freeDrops[u]
     // more (each costing d_u). Runs `iterations` subgradient steps from the current
     // multipliers (kept between calls, so later calls warm-start). `target` is a cost the
     // caller hopes to prove unreachable (e.g. incumbent - 1), used for the step size.
+    // `windows` (optional) confines every drop of u to [lo[u], hi[u]].
     int64_t improve(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops, int iterations,
-                    int64_t target);
+                    int64_t target, const DropWindows* windows = nullptr);
 
+    // The stages [lo, hi] as the range [first, last) of stages with a positive excess they hold:
+    // two windows with the same range give the same bound.
+    std::pair<int, int> positiveRange(int lo, int hi) const;
     // The stage's excess, for tests and diagnostics (0 if none).
     int64_t excess(int s) const { return excess_[s]; }
     // Lagrangian value at the current multipliers, rounded to a valid integer bound.
-    int64_t value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops);
+    int64_t value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
+                  const DropWindows* windows = nullptr);
 
 private:
+    // Sets posLo_/posHi_: per node, the range of positive_ inside its window.
+    void setWindows(const DropWindows* windows);
     long double evaluate(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
                          std::vector<long double>* subgradient);
 
@@ -54,6 +74,10 @@ private:
     std::vector<int> positive_;                         // stages with a positive excess, ascending
     std::vector<int> gapFirstPositive_, gapEndPositive_;  // per gap: its range in positive_
     std::vector<long double> lambda_;                   // multipliers, nonzero only on positive_
+    std::vector<int> posLo_, posHi_;  // per node: its window as a range [posLo, posHi) of positive_
+    // Scratch reused by every call (the search calls the bound at many nodes: no allocation).
+    std::vector<std::pair<long double, int>> gains_;
+    std::vector<long double> sub_, bestLambda_;
 };
 
 // Root bound: baseline cost + the stage-cut bound with C-1 free drops per node.

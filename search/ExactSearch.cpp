@@ -39,7 +39,8 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     TreeSearch search(model, incumbent, opt.seed);
     bool limitHit = false;
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {
-        uint64_t limit = opt.restarts ? opt.restartBase * lubySequence(run) : UINT64_MAX;
+        const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
+        uint64_t limit = restart ? opt.restartBase * lubySequence(run) : UINT64_MAX;
         if (opt.failLimit != UINT64_MAX) limit = std::min(limit, opt.failLimit - std::min(opt.failLimit, search.failures()));
         auto outcome = search.run(limit, deadline, run > 1 ? 0.5 : 0.0, "exact");
         exhausted = outcome == TreeSearch::Outcome::Exhausted;

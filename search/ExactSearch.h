@@ -30,6 +30,11 @@ struct ExactOptions {
     std::optional<double> timeLimitSeconds;
     uint64_t failLimit = UINT64_MAX;  // total failures over all restarts
     bool restarts = true;             // Luby restarts with randomized tie-breaking
+    // Keep restarting once a schedule is known. Off by default: without nogood learning a restart
+    // throws away the part of the tree already closed, so a proof (a run that exhausts the tree)
+    // needs one run without a limit; restarts only help to find a first schedule
+    // (bench/README.md, "Proofs": mobilenet and segnet at 0.8 are proven only without them).
+    bool restartsAfterIncumbent = false;
     uint64_t restartBase = 256;       // failures in the first restart run
     uint64_t seed = 0;
     ModelOptions model;

@@ -24,6 +24,8 @@ struct ModelOptions {
     int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
     bool recomputeBound = true;      // the stage-cut lower bound on the objective
     int boundIterations = 4;         // subgradient steps per call of that bound
+    bool boundWindows = false;       // that bound also reads copy ends and stages (off by default:
+                                     // fewer nodes but slower proofs, bench/README.md "Proofs")
     bool timing = true;              // per-propagator wall time (two clock reads per call)
 };
 
