@@ -9,8 +9,9 @@
 // cover every stage's excess. Its Lagrangian dual (multipliers lambda_s >= 0 on the cover rows)
 //   L(lambda) = sum_s lambda_s excess_s + sum_u (best choice of gaps of sum_{g} (c_ug - m_u Lambda_g))
 // with Lambda_g = sum_{s in g} lambda_s min(m_u, excess_s), is a lower bound for every lambda >= 0, computed in
-// O(n + sum over gaps of the positive-excess stages they span) per evaluation; subgradient
-// steps raise it.
+// O(n + P log P + G log P) per evaluation (P stages with a positive excess, G gaps: prefix sums
+// split at each node's size; the reference loop over every stage of every gap is kept for tests);
+// subgradient steps raise it.
 //
 // Drops already paid for (present extra copies) cost 0 here; the caller adds their cost.
 //
@@ -55,6 +56,8 @@ public:
     // The stages [lo, hi] as the range [first, last) of stages with a positive excess they hold:
     // two windows with the same range give the same bound.
     std::pair<int, int> positiveRange(int lo, int hi) const;
+    // Gains from the reference loop over every stage instead of prefix sums (for tests).
+    void setReference(bool on) { reference_ = on; }
     // The stage's excess, for tests and diagnostics (0 if none).
     int64_t excess(int s) const { return excess_[s]; }
     // Lagrangian value at the current multipliers, rounded to a valid integer bound.
@@ -66,6 +69,17 @@ private:
     void setWindows(const DropWindows* windows);
     long double evaluate(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
                          std::vector<long double>* subgradient);
+    // Append to gains_ the positive gains of u's gaps (inside its window): by a loop over the
+    // stages (reference) or by prefix sums (fast; nodes must come by increasing size).
+    void gainsReference(int u);
+    void gainsFast(int u);
+
+    struct Fenwick {
+        std::vector<long double> tree;
+        void reset(const std::vector<long double>& values);
+        void add(int j, long double v);
+        long double prefix(int j) const;
+    };
 
     const Graph& g_;
     std::vector<int64_t> excess_;           // per stage, max(0, ...)
@@ -78,6 +92,12 @@ private:
     // Scratch reused by every call (the search calls the bound at many nodes: no allocation).
     std::vector<std::pair<long double, int>> gains_;
     std::vector<long double> sub_, bestLambda_;
+    // Fast gains: positive_ indices by increasing excess, nodes with a gap by increasing size.
+    std::vector<int> byExcess_, bySize_;
+    Fenwick full_, capped_;  // over positive_ indices: lambda (excess >= m), lambda * excess (< m)
+    int moved_ = 0;          // stages of byExcess_ moved from full_ to capped_
+    std::vector<long double> scratch_;
+    bool reference_ = false;
 };
 
 // Root bound: baseline cost + the stage-cut bound with C-1 free drops per node.
