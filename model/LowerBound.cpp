@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <tuple>
 
 namespace moccasin {
@@ -54,6 +55,13 @@ StageCutBound::StageCutBound(const Graph& g, int64_t budget) : g_(g) {
     std::stable_sort(bySize_.begin(), bySize_.end(), [&](int a, int b) { return g.size(a) < g.size(b); });
     posLo_.assign(n, 0);
     posHi_.assign(n, static_cast<int>(positive_.size()));
+}
+
+void StageCutBound::setMultipliers(const std::vector<long double>& lambda) {
+    if (lambda.size() != lambda_.size()) throw std::invalid_argument("StageCutBound: one multiplier per stage");
+    for (long double l : lambda)
+        if (!(l >= 0)) throw std::invalid_argument("StageCutBound: negative multiplier");
+    lambda_ = lambda;
 }
 
 std::pair<int, int> StageCutBound::positiveRange(int lo, int hi) const {
@@ -214,18 +222,26 @@ int64_t StageCutBound::value(const std::vector<int>& paidDrops, const std::vecto
 int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops, int iterations,
                                int64_t target, const DropWindows* windows) {
     setWindows(windows);
+    if (iterations <= 0) return safeCeil(evaluate(paidDrops, freeDrops, nullptr));
     auto& sub = sub_;
-    long double best = evaluate(paidDrops, freeDrops, nullptr);
+    long double best = -std::numeric_limits<long double>::infinity();
     auto& bestLambda = bestLambda_;
     bestLambda = lambda_;
+    // Polyak steps towards `target`; the factor halves after `patience` steps without a better
+    // value. (Shrinking it at every such step, as before, stalled long runs after ~100 steps: the
+    // root bound then depended on the target, far from the relaxation's optimum.)
     long double theta = 1.0L;
+    const int patience = std::max(1, iterations / 20);
+    int stall = 0;
     for (int it = 0; it < iterations; ++it) {
         long double v = evaluate(paidDrops, freeDrops, &sub);
         if (v > best) {
             best = v;
             bestLambda = lambda_;
-        } else {
-            theta *= 0.8L;
+            stall = 0;
+        } else if (++stall >= patience) {
+            theta *= 0.5L;
+            stall = 0;
         }
         long double norm = 0;
         for (int s : positive_)

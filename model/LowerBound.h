@@ -56,6 +56,10 @@ public:
     // The stages [lo, hi] as the range [first, last) of stages with a positive excess they hold:
     // two windows with the same range give the same bound.
     std::pair<int, int> positiveRange(int lo, int hi) const;
+    // The multipliers (per stage), to warm-start another bound of the same graph and budget.
+    const std::vector<long double>& multipliers() const { return lambda_; }
+    // Throws std::invalid_argument unless there is one multiplier >= 0 per stage.
+    void setMultipliers(const std::vector<long double>& lambda);
     // Gains from the reference loop over every stage instead of prefix sums (for tests).
     void setReference(bool on) { reference_ = on; }
     // The stage's excess, for tests and diagnostics (0 if none).

@@ -45,6 +45,10 @@ public:
     bool notify(solver::Engine& e, int32_t watchIndex, solver::EventMask events) override;
     void onBacktrack(solver::Engine& e) override;
 
+    // Starts the multipliers from a root bound's (StageCutBound::multipliers of the same graph
+    // and budget): the per-call steps are few, so the search bound is only as good as its start.
+    void warmStart(const std::vector<long double>& lambda) { bound_.setMultipliers(lambda); }
+
     // The window of node u under the current domains (for tests): [lo, hi], empty if lo > hi.
     std::pair<int, int> window(const solver::Engine& e, int u) const;
 

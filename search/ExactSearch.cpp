@@ -32,9 +32,21 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     result.lowerBound = g.baselineCost();
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
-        int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
-        int64_t root = opt.knownLowerBound ? *opt.knownLowerBound : rootLowerBound(inst, 200, target);
-        result.lowerBound = std::max({result.lowerBound, model.engine().lb(model.costVar()), root});
+        // The root bound with many steps: its value bounds every schedule, so it is posted at
+        // level 0, and its multipliers start the search's bound (which takes few steps per node).
+        const int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
+        int64_t root = g.baselineCost();
+        if (opt.model.recomputeBound && opt.rootIterations > 0) {
+            StageCutBound bound(g, budget);
+            std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
+            root += bound.improve(paid, free, opt.rootIterations, target - g.baselineCost());
+            model.warmStartBound(bound.multipliers());
+        }
+        if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);
+        solver::Engine& e = model.engine();
+        if (root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
+        else exhausted = !e.setLb(model.costVar(), root) || !e.fixpoint();
+        result.lowerBound = std::max({result.lowerBound, e.lb(model.costVar()), root});
     }
     TreeSearch search(model, incumbent, opt.seed);
     bool limitHit = false;

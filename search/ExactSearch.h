@@ -38,9 +38,11 @@ struct ExactOptions {
     uint64_t restartBase = 256;       // failures in the first restart run
     uint64_t seed = 0;
     ModelOptions model;
-    // A root lower bound the caller already proved; when set the search does not recompute the
-    // (200-step) stage-cut bound at its root.
+    // A root lower bound the caller already proved (combined with the search's own).
     std::optional<int64_t> knownLowerBound;
+    // Subgradient steps of the stage-cut bound at the root. Its multipliers then start the
+    // search's bound propagator, and its value is posted as the cost's lower bound.
+    int rootIterations = 2000;
 };
 
 struct ExactResult {

@@ -45,9 +45,13 @@ RematModel::RematModel(const Instance& inst, const ModelOptions& options)
         std::vector<std::vector<StageTask>> byNode(n);
         for (int k = 0; k < n; ++k) byNode[k].assign(tasks_.begin() + static_cast<long>(k) * copies,
                                                      tasks_.begin() + static_cast<long>(k + 1) * copies);
-        e.addPropagator(std::make_unique<RecomputeBound>(
+        recomputeBound_ = &e.addPropagator(std::make_unique<RecomputeBound>(
             g, budget, cost_, std::move(byNode), RecomputeBoundOptions{options.boundIterations, options.boundWindows}));
     }
+}
+
+void RematModel::warmStartBound(const std::vector<long double>& lambda) {
+    if (recomputeBound_) recomputeBound_->warmStart(lambda);
 }
 
 bool RematModel::allFixed() const {
