@@ -57,6 +57,42 @@ StageCutBound::StageCutBound(const Graph& g, int64_t budget) : g_(g) {
     posHi_.assign(n, static_cast<int>(positive_.size()));
 }
 
+std::optional<int64_t> StageCutBound::greedyCover(const std::vector<int>& maxDrops, uint64_t maxWork) const {
+    const int n = g_.numNodes();
+    uint64_t work = 0;
+    std::vector<int64_t> left = excess_;
+    std::vector<int> drops(n, 0);
+    std::vector<char> taken(gaps_.size(), 0);
+    int64_t cost = 0;
+    for (;;) {
+        if (std::none_of(left.begin(), left.end(), [](int64_t e) { return e > 0; })) return cost;
+        long double best = -1;
+        int pick = -1, pickOwner = -1;
+        for (int u = 0; u < n; ++u) {
+            if (drops[u] >= maxDrops[u]) continue;
+            for (int i = gapStart_[u]; i < gapStart_[u + 1]; ++i) {
+                if (taken[i]) continue;
+                work += static_cast<uint64_t>(gaps_[i].second - gaps_[i].first + 1);
+                if (work > maxWork) return std::nullopt;
+                long double freed = 0;
+                for (int s = gaps_[i].first; s <= gaps_[i].second; ++s)
+                    freed += static_cast<long double>(std::min(g_.size(u), std::max<int64_t>(left[s], 0)));
+                const long double ratio = freed / (static_cast<long double>(g_.cost(u)) + 1e-9L);
+                if (freed > 0 && ratio > best) {
+                    best = ratio;
+                    pick = i;
+                    pickOwner = u;
+                }
+            }
+        }
+        if (pick < 0) return std::nullopt;
+        taken[pick] = 1;
+        ++drops[pickOwner];
+        if (__builtin_add_overflow(cost, g_.cost(pickOwner), &cost)) return std::nullopt;
+        for (int s = gaps_[pick].first; s <= gaps_[pick].second; ++s) left[s] -= g_.size(pickOwner);
+    }
+}
+
 void StageCutBound::setMultipliers(const std::vector<long double>& lambda) {
     if (lambda.size() != lambda_.size()) throw std::invalid_argument("StageCutBound: one multiplier per stage");
     for (long double l : lambda)
@@ -255,11 +291,16 @@ int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vec
     return safeCeil(best);
 }
 
+int64_t stepTarget(const StageCutBound& bound, const std::vector<int>& maxDrops, int64_t target) {
+    if (auto cover = bound.greedyCover(maxDrops); cover && *cover < target) return *cover + 1;
+    return target;
+}
+
 int64_t rootLowerBound(const Instance& inst, int iterations, int64_t target) {
     const auto& [g, budget, copies] = inst;
     StageCutBound bound(g, budget);
     std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
-    int64_t extra = bound.improve(paid, free, iterations, target - g.baselineCost());
+    int64_t extra = bound.improve(paid, free, iterations, stepTarget(bound, free, target - g.baselineCost()));
     return g.baselineCost() + extra;
 }
 

@@ -23,6 +23,7 @@
 // the window; without windows every stage is allowed (the root bound).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,12 @@ public:
     // The stages [lo, hi] as the range [first, last) of stages with a positive excess they hold:
     // two windows with the same range give the same bound.
     std::pair<int, int> positiveRange(int lo, int hi) const;
+    // The cost of a greedy solution of the relaxation (each step takes the gap freeing the most
+    // uncovered excess per unit of cost; node u takes at most maxDrops[u] gaps), nullopt if it
+    // covers not every stage. An upper bound of the relaxation's optimum, so a good Polyak target
+    // for the subgradient steps: the incumbent may be far above it. O(steps * sum of gap lengths):
+    // gives up (nullopt) after `maxWork` stage visits, so large graphs pay a bounded time.
+    std::optional<int64_t> greedyCover(const std::vector<int>& maxDrops, uint64_t maxWork = 20'000'000) const;
     // The multipliers (per stage), to warm-start another bound of the same graph and budget.
     const std::vector<long double>& multipliers() const { return lambda_; }
     // Throws std::invalid_argument unless there is one multiplier >= 0 per stage.
@@ -103,6 +110,10 @@ private:
     std::vector<long double> scratch_;
     bool reference_ = false;
 };
+
+// The Polyak target for improve(): `target` (e.g. incumbent - baseline), or the greedy cover's
+// cost + 1 when that is lower.
+int64_t stepTarget(const StageCutBound& bound, const std::vector<int>& maxDrops, int64_t target);
 
 // Root bound: baseline cost + the stage-cut bound with C-1 free drops per node.
 int64_t rootLowerBound(const Instance& inst, int iterations, int64_t target);

@@ -39,7 +39,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
         if (opt.model.recomputeBound && opt.rootIterations > 0) {
             StageCutBound bound(g, budget);
             std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
-            root += bound.improve(paid, free, opt.rootIterations, target - g.baselineCost());
+            root += bound.improve(paid, free, opt.rootIterations, stepTarget(bound, free, target - g.baselineCost()));
             model.warmStartBound(bound.multipliers());
         }
         if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);

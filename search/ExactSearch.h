@@ -1,6 +1,8 @@
 // Exact search: depth-first branch and bound over the constraint model (search/RematModel.h),
-// with peak-driven branching, Luby restarts, a warm start, time/failure limits and an
-// optimality proof when the tree is exhausted.
+// with peak-driven branching, Luby restarts until a schedule is known (then one run without
+// restarts: there is no nogood learning, so only an unrestarted run keeps the closed part of the
+// tree), a warm start, a root stage-cut bound whose multipliers start the search's bound,
+// time/failure limits and an optimality proof when the tree is exhausted.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
 // copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.

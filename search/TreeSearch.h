@@ -1,7 +1,8 @@
 // Depth-first branch and bound below the engine's current level, on one RematModel.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
-// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
+// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated
+// (search/Completion.h: reused buffers, no Schedule is materialized).
 // If it fits the budget it is tried as a solution. Otherwise the earliest overloaded computation
 // t is resolved: among outputs the completion keeps in memory at t without reading them there,
 // the one with the best size / cost is either dropped before t (its copy's end <= t) or kept
