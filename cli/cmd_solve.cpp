@@ -54,6 +54,10 @@ const char* kSolveHelp =
     "  --no-timetable-filtering   the cumulative only detects overloads\n"
     "  --no-bound                 no stage-cut lower bound on the objective\n"
     "  --no-restarts              one depth-first run, no restarts\n"
+    "  --luby-restarts            keep restarting after a schedule is known (default: one\n"
+    "                             run without restarts from then on, so it can end in a proof)\n"
+    "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
+    "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
     "  -q                no progress lines or summary on stderr\n"
     "  --deterministic   LNS in epochs: the same seed gives the same result whatever --threads\n"
@@ -123,7 +127,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json"},
-              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef"});
+              {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
+               "--luby-restarts", "--bound-windows"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -154,6 +159,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.timetableFiltering = !args.flag("--no-timetable-filtering");
     opt.exact.model.recomputeBound = !args.flag("--no-bound");
     opt.exact.restarts = !args.flag("--no-restarts");
+    opt.exact.restartsAfterIncumbent = args.flag("--luby-restarts");
+    opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     opt.deterministic = args.flag("--deterministic");

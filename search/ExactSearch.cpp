@@ -32,14 +32,27 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     result.lowerBound = g.baselineCost();
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
-        int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
-        int64_t root = opt.knownLowerBound ? *opt.knownLowerBound : rootLowerBound(inst, 200, target);
-        result.lowerBound = std::max({result.lowerBound, model.engine().lb(model.costVar()), root});
+        // The root bound with many steps: its value bounds every schedule, so it is posted at
+        // level 0, and its multipliers start the search's bound (which takes few steps per node).
+        const int64_t target = incumbent.has() ? incumbent.cost() : 2 * g.baselineCost();
+        int64_t root = g.baselineCost();
+        if (opt.model.recomputeBound && opt.rootIterations > 0) {
+            StageCutBound bound(g, budget);
+            std::vector<int> paid(g.numNodes(), 0), free(g.numNodes(), copies - 1);
+            root += bound.improve(paid, free, opt.rootIterations, stepTarget(bound, free, target - g.baselineCost()));
+            model.warmStartBound(bound.multipliers());
+        }
+        if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);
+        solver::Engine& e = model.engine();
+        if (root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
+        else exhausted = !e.setLb(model.costVar(), root) || !e.fixpoint();
+        result.lowerBound = std::max({result.lowerBound, e.lb(model.costVar()), root});
     }
     TreeSearch search(model, incumbent, opt.seed);
     bool limitHit = false;
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {
-        uint64_t limit = opt.restarts ? opt.restartBase * lubySequence(run) : UINT64_MAX;
+        const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
+        uint64_t limit = restart ? opt.restartBase * lubySequence(run) : UINT64_MAX;
         if (opt.failLimit != UINT64_MAX) limit = std::min(limit, opt.failLimit - std::min(opt.failLimit, search.failures()));
         auto outcome = search.run(limit, deadline, run > 1 ? 0.5 : 0.0, "exact");
         exhausted = outcome == TreeSearch::Outcome::Exhausted;

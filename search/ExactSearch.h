@@ -1,6 +1,8 @@
 // Exact search: depth-first branch and bound over the constraint model (search/RematModel.h),
-// with peak-driven branching, Luby restarts, a warm start, time/failure limits and an
-// optimality proof when the tree is exhausted.
+// with peak-driven branching, Luby restarts until a schedule is known (then one run without
+// restarts: there is no nogood learning, so only an unrestarted run keeps the closed part of the
+// tree), a warm start, a root stage-cut bound whose multipliers start the search's bound,
+// time/failure limits and an optimality proof when the tree is exhausted.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
 // copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
@@ -30,12 +32,19 @@ struct ExactOptions {
     std::optional<double> timeLimitSeconds;
     uint64_t failLimit = UINT64_MAX;  // total failures over all restarts
     bool restarts = true;             // Luby restarts with randomized tie-breaking
+    // Keep restarting once a schedule is known. Off by default: without nogood learning a restart
+    // throws away the part of the tree already closed, so a proof (a run that exhausts the tree)
+    // needs one run without a limit; restarts only help to find a first schedule
+    // (bench/README.md, "Proofs": mobilenet and segnet at 0.8 are proven only without them).
+    bool restartsAfterIncumbent = false;
     uint64_t restartBase = 256;       // failures in the first restart run
     uint64_t seed = 0;
     ModelOptions model;
-    // A root lower bound the caller already proved; when set the search does not recompute the
-    // (200-step) stage-cut bound at its root.
+    // A root lower bound the caller already proved (combined with the search's own).
     std::optional<int64_t> knownLowerBound;
+    // Subgradient steps of the stage-cut bound at the root. Its multipliers then start the
+    // search's bound propagator, and its value is posted as the cost's lower bound.
+    int rootIterations = 2000;
 };
 
 struct ExactResult {

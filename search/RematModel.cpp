@@ -17,7 +17,6 @@ RematModel::RematModel(const Instance& inst, const ModelOptions& options)
     const int64_t horizon = numEvents(n);  // every end lies in (start, horizon]
     tasks_.resize(static_cast<size_t>(n) * copies);
     std::vector<ObjectiveSum::Term> terms;
-    std::vector<std::vector<VarId>> extraPresence(n);
     for (int k = 0; k < n; ++k) {
         for (int i = 0; i < copies; ++i) {
             StageTask& t = tasks_[static_cast<size_t>(k) * copies + i];
@@ -34,7 +33,6 @@ RematModel::RematModel(const Instance& inst, const ModelOptions& options)
             t.stage = room ? e.addVar(k + 1, n - 1) : e.addVar(k, k);
             t.end = e.addVar(eventOf(room ? k + 1 : k, k) + 1, std::max(horizon, eventOf(k, k) + 1));
             terms.push_back({t.presence, g.cost(k)});
-            extraPresence[k].push_back(t.presence);
         }
     }
     int64_t maxCost = g.baselineCost();
@@ -43,9 +41,17 @@ RematModel::RematModel(const Instance& inst, const ModelOptions& options)
 
     addStructuralConstraints(options);
     e.addPropagator(std::make_unique<ObjectiveSum>(cost_, g.baselineCost(), std::move(terms)));
-    if (options.recomputeBound)
-        e.addPropagator(std::make_unique<RecomputeBound>(g, budget, cost_, std::move(extraPresence),
-                                                         options.boundIterations));
+    if (options.recomputeBound) {
+        std::vector<std::vector<StageTask>> byNode(n);
+        for (int k = 0; k < n; ++k) byNode[k].assign(tasks_.begin() + static_cast<long>(k) * copies,
+                                                     tasks_.begin() + static_cast<long>(k + 1) * copies);
+        recomputeBound_ = &e.addPropagator(std::make_unique<RecomputeBound>(
+            g, budget, cost_, std::move(byNode), RecomputeBoundOptions{options.boundIterations, options.boundWindows}));
+    }
+}
+
+void RematModel::warmStartBound(const std::vector<long double>& lambda) {
+    if (recomputeBound_) recomputeBound_->warmStart(lambda);
 }
 
 bool RematModel::allFixed() const {

@@ -16,6 +16,8 @@
 
 namespace moccasin {
 
+class RecomputeBound;
+
 // Propagator switches, for ablations.
 struct ModelOptions {
     bool timetableFiltering = true;  // false: the cumulative only checks overloads
@@ -24,6 +26,8 @@ struct ModelOptions {
     int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
     bool recomputeBound = true;      // the stage-cut lower bound on the objective
     int boundIterations = 4;         // subgradient steps per call of that bound
+    bool boundWindows = false;       // that bound also reads copy ends and stages (off by default:
+                                     // fewer nodes but slower proofs, bench/README.md "Proofs")
     bool timing = true;              // per-propagator wall time (two clock reads per call)
 };
 
@@ -48,6 +52,9 @@ public:
     // in `except`, then propagates. False on failure (the caller pops the level it pushed).
     bool fixToPlan(const StagedPlan& plan, const std::vector<int>& except = {});
 
+    // Warm-starts the stage-cut bound's multipliers (no-op without that bound).
+    void warmStartBound(const std::vector<long double>& lambda);
+
     // Per-propagator statistics as JSON: {name: {calls, prunings, failures, seconds}}.
     nlohmann::json propagatorStats() const;
 
@@ -61,6 +68,7 @@ private:
     std::unique_ptr<solver::Engine> engine_;
     std::vector<StageTask> tasks_;
     solver::VarId cost_ = -1;
+    RecomputeBound* recomputeBound_ = nullptr;  // owned by the engine
 };
 
 }  // namespace moccasin

@@ -64,51 +64,11 @@ bool TreeSearch::branchOrSolution(Frame& f) {
         incumbent_.offer(model_.plan(), source_);
         return false;
     }
-    StagedPlan completion = defaultCompletion();
-    Schedule s = materialize(model_.graph(), completion);
-    int64_t t = -1;
-    int node = -1;
-    firstOverload(s, t, node);
-    if (t < 0) tryCompletion(completion);
-    else if (peakBranch(s, t, node, f)) return true;
+    completion_.build();
+    const auto [t, node] = completion_.firstOverload();
+    if (t < 0) tryCompletion(completion_.plan());
+    else if (peakBranch(completion_.computations(), t, node, f)) return true;
     return fallbackBranch(f);
-}
-
-StagedPlan TreeSearch::defaultCompletion() const {
-    StagedPlan p = StagedPlan::noRecompute(model_.graph().numNodes());
-    for (int k = 0; k < model_.graph().numNodes(); ++k)
-        for (int i = 1; i < model_.copies(); ++i) {
-            const StageTask& t = model_.task(k, i);
-            if (!e_.isTrue(t.presence)) continue;
-            int64_t st = e_.ub(t.stage);
-            if (p.recomputeStages[k].empty() || p.recomputeStages[k].back() < st)
-                p.recomputeStages[k].push_back(static_cast<int>(st));
-        }
-    return p;
-}
-
-// The earliest computation at which memory exceeds the budget (t = -1 if none).
-void TreeSearch::firstOverload(const Schedule& s, int64_t& t, int& node) const {
-    std::vector<std::pair<int64_t, int64_t>> deltas;
-    deltas.reserve(2 * s.computations.size());
-    for (const auto& c : s.computations) {
-        deltas.emplace_back(c.end, -model_.graph().size(c.node));
-        deltas.emplace_back(c.start, model_.graph().size(c.node));
-    }
-    std::sort(deltas.begin(), deltas.end());
-    int64_t live = 0;
-    for (size_t i = 0; i < deltas.size(); ++i) {
-        live += deltas[i].second;
-        bool lastAtEvent = i + 1 == deltas.size() || deltas[i + 1].first != deltas[i].first;
-        if (lastAtEvent && live > model_.budget()) {
-            t = deltas[i].first;
-            break;
-        }
-    }
-    node = -1;
-    if (t >= 0)
-        for (const auto& c : s.computations)
-            if (c.start == t) node = c.node;
 }
 
 // Tries the completion as a full assignment at a scratch level; a success is a solution.
@@ -120,10 +80,10 @@ void TreeSearch::tryCompletion(const StagedPlan& completion) {
 }
 
 // Drop-or-keep branching on an output held at the overloaded event t.
-bool TreeSearch::peakBranch(const Schedule& s, int64_t t, int computedNode, Frame& f) {
+bool TreeSearch::peakBranch(const std::vector<Computation>& computations, int64_t t, int computedNode, Frame& f) {
     long double bestScore = -1;
     Decision drop;
-    for (const auto& c : s.computations) {
+    for (const auto& c : computations) {
         if (!(c.start < t && t < c.end) || c.node == computedNode) continue;
         if (computedNode >= 0) {
             auto preds = model_.graph().preds(computedNode);

@@ -1,7 +1,8 @@
 // Depth-first branch and bound below the engine's current level, on one RematModel.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
-// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
+// copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated
+// (search/Completion.h: reused buffers, no Schedule is materialized).
 // If it fits the budget it is tried as a solution. Otherwise the earliest overloaded computation
 // t is resolved: among outputs the completion keeps in memory at t without reading them there,
 // the one with the best size / cost is either dropped before t (its copy's end <= t) or kept
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <random>
 
+#include "search/Completion.h"
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
@@ -22,7 +24,8 @@ namespace moccasin {
 class TreeSearch {
 public:
     TreeSearch(RematModel& model, Incumbent& incumbent, uint64_t seed)
-        : model_(model), e_(model.engine()), incumbent_(incumbent), rng_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
+        : model_(model), e_(model.engine()), incumbent_(incumbent), completion_(model),
+          rng_(seed * 0x9E3779B97F4A7C15ULL + 1) {}
 
     enum class Outcome { Exhausted, FailLimit, Deadline };
     // Searches below the current level; leaves the engine at that level. `jitter` in [0, 1)
@@ -47,15 +50,14 @@ private:
 
     bool boundObjective();
     bool branchOrSolution(Frame& f);
-    StagedPlan defaultCompletion() const;
-    void firstOverload(const Schedule& s, int64_t& t, int& node) const;
     void tryCompletion(const StagedPlan& completion);
-    bool peakBranch(const Schedule& s, int64_t t, int computedNode, Frame& f);
+    bool peakBranch(const std::vector<Computation>& computations, int64_t t, int computedNode, Frame& f);
     bool fallbackBranch(Frame& f);
 
     RematModel& model_;
     solver::Engine& e_;
     Incumbent& incumbent_;
+    Completion completion_;  // the default completion, rebuilt at every node (search/Completion.h)
     std::mt19937_64 rng_;
     double jitter_ = 0;
     const char* source_ = "search";

@@ -10,7 +10,8 @@ struct PropagatorStats {
     uint64_t calls = 0;     // propagate / propagateFromScratch calls
     uint64_t prunings = 0;  // domain changes made (a fix moving both bounds counts once)
     uint64_t failures = 0;  // calls that ended in failure
-    uint64_t timeNs = 0;    // time spent inside the calls (0 when timing is off)
+    uint64_t timeNs = 0;    // time spent inside the calls, estimated from a sample (Engine::kTimingSample;
+                            // 0 when timing is off)
 };
 
 struct EngineStats {

@@ -56,6 +56,8 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
         ExactOptions opt;
         opt.seed = seed;
         opt.restarts = seed % 2 == 0;
+        opt.restartsAfterIncumbent = seed % 4 == 0;
+        opt.model.boundWindows = seed % 3 != 0;
         opt.restartBase = 8;  // small, so restarts really happen on these tiny trees
         CAPTURE(seed);
         CAPTURE(n);
@@ -76,11 +78,14 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
         int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
         int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
         CAPTURE(seed);
-        for (int variant = 0; variant < 4; ++variant) {
+        for (int variant = 0; variant < 5; ++variant) {
             ExactOptions opt;
             opt.model.ttef = variant != 1;
             opt.model.timetableFiltering = variant != 2;
             opt.model.recomputeBound = variant != 3;
+            opt.model.boundWindows = variant != 4 && variant != 3;
+            opt.restartsAfterIncumbent = variant == 0;  // variant 0: every technique on
+            opt.restartBase = 8;
             CAPTURE(variant);
             checkInstance(g, budget, 2, opt, false, tally);
         }

@@ -52,6 +52,24 @@ inline std::optional<int64_t> bruteForceCost(const Graph& g, const std::vector<s
     return cost;
 }
 
+// The end of each node's first copy in a plan, derived as bruteForceCost derives it (kept until
+// the last computation it serves), for tests that restrict plans by copy ends.
+inline std::vector<int64_t> bruteForceFirstEnds(const Graph& g, const std::vector<std::vector<int>>& stages) {
+    const int n = g.numNodes();
+    std::vector<int64_t> firstEnd(n, 0);
+    std::vector<int> copiesMade(n, 0);
+    int64_t event = 0;
+    for (int s = 0; s < n; ++s)
+        for (int o = 0; o <= s; ++o, ++event) {
+            bool computed = o == s || std::find(stages[o].begin(), stages[o].end(), s) != stages[o].end();
+            if (!computed) continue;
+            for (int u : g.preds(o))
+                if (copiesMade[u] == 1) firstEnd[u] = std::max(firstEnd[u], event + 1);  // served by copy 0
+            if (copiesMade[o]++ == 0) firstEnd[o] = event + 1;
+        }
+    return firstEnd;
+}
+
 // `accept` (optional) restricts the enumeration to plans it returns true for.
 inline BruteForceResult bruteForce(const Graph& g, int64_t budget, int copiesLimit,
                                    const std::function<bool(const std::vector<std::vector<int>>&)>& accept = {}) {

@@ -1,0 +1,46 @@
+// The "default completion" of the current domains, which the tree search evaluates at every node:
+// undecided extra copies absent, present ones at their latest allowed stage, every copy kept until
+// the last computation it serves (as model/Schedule's materialize derives ends).
+//
+// Why a class: the search evaluates it at every node, and building a StagedPlan, materializing a
+// Schedule and sorting all its end points allocated and sorted O(n + R) items per node. This
+// keeps every buffer between calls and builds the computations already in start order (counting
+// sort by stage), so a node costs O((n + R) + m C) plus one sort of the R + n ends.
+// Invariant: after build(), computations() == materialize(graph, plan()).computations.
+#pragma once
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "model/Schedule.h"
+#include "search/RematModel.h"
+
+namespace moccasin {
+
+class Completion {
+public:
+    explicit Completion(const RematModel& model);
+
+    // Rebuilds the completion from the model's current domains.
+    void build();
+    const std::vector<Computation>& computations() const { return comps_; }
+    // The earliest event at which the completion's memory exceeds the budget and the node computed
+    // there, or {-1, -1} if it fits.
+    std::pair<int64_t, int> firstOverload();
+    // The completion as a plan (for trying it as a solution).
+    StagedPlan plan() const;
+
+private:
+    const RematModel& model_;
+    std::vector<int> stagesOf_;     // node k's recompute stages: stagesOf_[k*(C-1) ..], count in numStages_
+    std::vector<int> numStages_;
+    std::vector<int> stageCount_;   // per stage: recomputations in it (counting sort)
+    std::vector<int> stageFirst_;
+    std::vector<int> recomputed_;   // nodes recomputed, grouped by stage, ascending node inside
+    std::vector<int> copyIndex_;    // per node: indices in comps_ of its copies, in start order
+    std::vector<int> numCopies_;
+    std::vector<Computation> comps_;
+    std::vector<std::pair<int64_t, int64_t>> ends_;  // (end, size), sorted by firstOverload
+};
+
+}  // namespace moccasin

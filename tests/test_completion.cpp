@@ -1,0 +1,75 @@
+// search/Completion against its definition: the computations materialize() gives for the
+// completion's plan, and the first overload found by a plain sweep over all end points.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "model/Peak.h"
+#include "model/Schedule.h"
+#include "search/Completion.h"
+#include "tests/support/RandomGraphs.h"
+
+using namespace moccasin;
+
+namespace {
+// The earliest event whose memory exceeds the budget, by sorting every start and end.
+int64_t referenceFirstOverload(const Graph& g, const Schedule& s, int64_t budget) {
+    std::vector<std::pair<int64_t, int64_t>> deltas;
+    for (const auto& c : s.computations) {
+        deltas.emplace_back(c.end, -g.size(c.node));
+        deltas.emplace_back(c.start, g.size(c.node));
+    }
+    std::sort(deltas.begin(), deltas.end());
+    int64_t live = 0;
+    for (size_t i = 0; i < deltas.size(); ++i) {
+        live += deltas[i].second;
+        if ((i + 1 == deltas.size() || deltas[i + 1].first != deltas[i].first) && live > budget) return deltas[i].first;
+    }
+    return -1;
+}
+}  // namespace
+
+TEST_CASE("completion: equals materialize of its plan and finds the first overload, on random search states") {
+    std::mt19937_64 rng(31);
+    int states = 0, overloads = 0;
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+        const int n = 3 + static_cast<int>(rng() % 10);
+        Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 70);
+        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int copies = 1 + static_cast<int>(rng() % 3);
+        RematModel model(Instance{g, budget, copies}, ModelOptions{});
+        solver::Engine& e = model.engine();
+        if (!e.fixpoint()) continue;
+        Completion completion(model);
+        CAPTURE(seed);
+        // A random dive: presences and stage bounds of extra copies.
+        e.pushLevel();
+        for (int step = 0; step < 3 * n; ++step) {
+            const StageTask& t = model.task(static_cast<int>(rng() % static_cast<uint64_t>(n)),
+                                            static_cast<int>(rng() % static_cast<uint64_t>(copies)));
+            bool ok = true;
+            if (!e.isFixed(t.presence)) ok = e.fix(t.presence, static_cast<int64_t>(rng() % 2));
+            else if (e.isTrue(t.presence) && !e.isFixed(t.stage)) ok = e.setUb(t.stage, e.ub(t.stage) - 1);
+            if (!ok || !e.fixpoint()) break;
+            completion.build();
+            Schedule reference = materialize(g, completion.plan());
+            REQUIRE(completion.computations() == reference.computations);
+            const auto [t0, node] = completion.firstOverload();
+            CHECK(t0 == referenceFirstOverload(g, reference, budget));
+            if (t0 >= 0) {
+                ++overloads;
+                auto at = std::find_if(reference.computations.begin(), reference.computations.end(),
+                                       [&](const Computation& c) { return c.start == t0; });
+                REQUIRE(at != reference.computations.end());
+                CHECK(node == at->node);
+            }
+            ++states;
+        }
+        e.popToLevel(0);
+    }
+    MESSAGE(states << " states, " << overloads << " with an overload");
+    CHECK(states > 300);
+    CHECK(overloads > 50);
+}
