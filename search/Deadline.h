@@ -27,6 +27,11 @@ public:
         return std::max(0.0, std::chrono::duration<double>(*end_ - std::chrono::steady_clock::now()).count());
     }
     bool hasLimit() const { return end_.has_value(); }
+    // A limit for a phase that may use `fraction` of the time left (none without a limit).
+    std::optional<double> share(double fraction) const {
+        std::optional<double> left = remaining();
+        return left ? std::optional<double>(fraction * *left) : std::nullopt;
+    }
     double elapsed() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     }

@@ -80,9 +80,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         if (deadline.expired() && !tried.empty()) break;
         // Each order's greedy gets a share of 30% of the time left, so that one order whose
         // greedy keeps restarting does not starve the others and the search after them.
-        std::optional<double> rest = deadline.remaining();
-        Deadline share(rest ? std::optional<double>(0.3 * *rest / static_cast<double>(options_.size() - i))
-                            : std::nullopt);
+        Deadline share(deadline.share(0.3 / static_cast<double>(options_.size() - i)));
         GreedyResult r = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share);
         if (r.plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *r.plan)).cost;

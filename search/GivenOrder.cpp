@@ -102,8 +102,7 @@ private:
     // The greedy, and the feasibility descent when the greedy meets no schedule.
     void warm() {
         // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
-        std::optional<double> leftAtStart = deadline_.remaining();
-        Deadline greedyShare(leftAtStart ? std::optional<double>(0.3 * *leftAtStart) : std::nullopt);
+        Deadline greedyShare(deadline_.share(0.3));
         GreedyResult greedy = bestGreedyPlan(inst_, &greedyShare);
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
@@ -122,8 +121,7 @@ private:
         }
         // Walk the budget down from one the greedy meets, with half of the remaining time (all of
         // it on large graphs, where the exact search afterwards would find nothing).
-        std::optional<double> left = deadline_.remaining();
-        Deadline phase(left ? std::optional<double>(large() ? *left : 0.5 * *left) : std::nullopt);
+        Deadline phase(deadline_.share(large() ? 1.0 : 0.5));
         ModelOptions m = opt_.exact.model;
         m.timing = false;
         if (large()) m.recomputeBound = false;

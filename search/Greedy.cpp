@@ -47,7 +47,6 @@ class GreedyWalk {
 public:
     GreedyWalk(const Instance& inst, const GreedyOptions& options)
         : rng_(options.noiseSeed), noisy_(options.noiseSeed != 0), allowExcess_(options.allowExcess),
-
           deadline_(options.deadline), g_(inst.graph), n_(inst.graph.numNodes()), budget_(inst.budget),
           copies_(inst.copies), rule_(options.rule), state_(n_, State::NotYet),
           copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
@@ -61,7 +60,7 @@ public:
         for (int s = 0; s < n_ && failure_.empty(); ++s) {
             // A walk over 10^4+ nodes takes a while: it must not outlive the time limit.
             if (deadline_ && s % kDeadlineStride == 0 && deadline_->expired()) {
-                failure_ = "the time limit came first (stage " + std::to_string(s) + " of " + std::to_string(n_) + ")";
+                stopForDeadline(s);
                 break;
             }
             runStage(s);
@@ -315,7 +314,11 @@ private:
             }
     }
 
-    // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
+    void stopForDeadline(int s) {
+        failure_ = "the time limit came first (stage " + std::to_string(s) + " of " + std::to_string(n_) + ")";
+    }
+
+    // An output that an eviction may choose at this slot.
     bool mayDrop(int u, int slot) const { return !isProtected(u, slot) && g_.size(u) > 0 && copiesMade_[u] < copies_; }
 
     // Evicts victims until the memory at the current computation (slot `slot` of stage s) fits.
@@ -324,7 +327,7 @@ private:
         while (liveMemory_ > budget_) {
             ++needEpoch_;  // next-need answers are valid until the next eviction
             if (deadline_ && ++evictionTries_ % kDeadlineStride == 0 && deadline_->expired()) {
-                failure_ = "the time limit came first (stage " + std::to_string(s) + " of " + std::to_string(n_) + ")";
+                stopForDeadline(s);
                 return false;
             }
             // With many live outputs, a random sample is scored first, as DTR does: scoring all of
