@@ -97,6 +97,10 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     }
     stats["orders"] = tried;
     std::stable_sort(options_.begin(), options_.end(), morePromising);
+    // No order's greedy met the budget: whether more copies would, asked now, within the limit.
+    std::string hint;
+    if (!options_.empty() && !options_[0].greedy)
+        hint = copiesHint(Instance{*options_[0].graph.graph, options.budget, options.copies}, deadline);
 
     // 3. The full search on the most promising order, then on the next ones while time is left
     //    (a search that proves its order's optimum returns early; on small graphs every
@@ -119,10 +123,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     if (!out.solution) {
         out.status = SolveStatus::Unknown;
         out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
-        if (!options_.empty()) {
-            std::string hint = copiesHint(Instance{*options_[0].graph.graph, options.budget, options.copies});
-            if (!hint.empty()) out.message += "; " + hint;
-        }
+        if (!hint.empty()) out.message += "; " + hint;
         return out;
     }
     out.status = out.solution->cost == record.bound() ? SolveStatus::Optimal : SolveStatus::Feasible;

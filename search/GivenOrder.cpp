@@ -107,6 +107,9 @@ private:
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
+        // Asked now, within the time limit, for the message should no schedule be found (free
+        // order asks once for all its orders).
+        if (!greedy.plan && opt_.order == OrderMode::Given) out_.copiesHint = copiesHint(inst_, deadline_);
         if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
         if (opt_.strategy == "auto" && !opt_.deterministic && !large()) {
@@ -208,14 +211,15 @@ private:
 
 }  // namespace
 
-std::string copiesHint(const Instance& inst) {
+std::string copiesHint(const Instance& inst, const Deadline& deadline) {
     // Only where a greedy walk is quick: on large graphs the hint would overrun the time limit,
     // and after a stop request the user wants the program to end.
-    if (inst.graph.numNodes() > 5000 || stopRequested().load()) return "";
+    if (inst.graph.numNodes() > 5000 || deadline.expired()) return "";
     for (int c : {inst.copies * 2, 8}) {
         if (c <= inst.copies || c > 64) continue;
-        // Short and bounded: a few seconds at most, whatever the main limit was.
-        Deadline quick(3.0);
+        // Short and bounded: 1.5 s or 5% of the time left, whichever is less, per copy limit.
+        std::optional<double> share = deadline.share(0.05);
+        Deadline quick(std::min(1.5, share.value_or(1.5)));
         if (bestGreedyPlan(Instance{inst.graph, inst.budget, c}, &quick).plan)
             return "with --copies " + std::to_string(c) + " the greedy meets this budget";
     }

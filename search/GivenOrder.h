@@ -32,12 +32,14 @@ struct OrderRun {
     bool provedInfeasible = false; // for this order's model
     int64_t bound = 0;             // proven lower bound for this order's model
     std::string message;           // why there is no plan
+    std::string copiesHint;        // given order, greedy failed: whether more copies would do
     nlohmann::json statistics = nlohmann::json::object();
 };
 
-// When no schedule was found: a sentence saying whether the greedy meets the budget with a
-// higher copy limit (raising it is the user's call), or an empty string.
-std::string copiesHint(const Instance& instance);
+// When the greedy meets no schedule: a sentence saying whether it meets the budget with a higher
+// copy limit (raising it is the user's call), or an empty string. Takes a small share of the
+// time left on `deadline` (none once it has expired), so it is asked early, not after the search.
+std::string copiesHint(const Instance& instance, const Deadline& deadline);
 
 // Searches `instance` under `options` (strategy auto, lns or exact) until `deadline`, offering
 // every improvement to `record`. `warmStart`, when given, is a plan on instance.graph.

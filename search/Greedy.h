@@ -28,6 +28,9 @@ struct GreedyOptions {
     // Where no output can be dropped, go on over the budget instead of failing: the walk then
     // returns its plan as `overBudget` with the memory it reached (a start for a repair).
     bool allowExcess = false;
+    // Count the Pending inputs a victim's recomputation drags along (outputs evicted earlier that
+    // must be recomputed again for it) in its cost and in the closure limit.
+    bool chargePending = false;
     const Deadline* deadline = nullptr;  // checked every few stages; an expired walk fails
 };
 

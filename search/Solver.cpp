@@ -159,8 +159,7 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     settle(record.best(), record.bound(), out);
     if (!out.solution) {
         out.message = run.message;
-        std::string hint = copiesHint(Instance{g, options.budget, options.copies});
-        if (!hint.empty()) out.message += "; " + hint;
+        if (!run.copiesHint.empty()) out.message += "; " + run.copiesHint;
     }
     if (run.provedInfeasible && run.hasPlan && out.message.empty())
         out.message = "internal inconsistency: the search proved infeasibility beside a valid schedule";
