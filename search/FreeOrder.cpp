@@ -17,8 +17,8 @@ struct OrderOption {
     OrderedGraph graph;
     int64_t peak = 0;  // no-recompute peak of the order
     std::string origin;
-    std::optional<StagedPlan> greedy;
-    int64_t greedyCost = std::numeric_limits<int64_t>::max();
+    std::optional<GreedyResult> greedy;  // once the greedy has run on it
+    int64_t greedyCost = std::numeric_limits<int64_t>::max();  // of greedy->plan
 };
 
 std::vector<int> identityOrder(int n) {
@@ -29,8 +29,9 @@ std::vector<int> identityOrder(int n) {
 
 // Cheapest greedy first; orders the greedy cannot fit come last, lowest peak first.
 bool morePromising(const OrderOption& a, const OrderOption& b) {
-    if (a.greedy.has_value() != b.greedy.has_value()) return a.greedy.has_value();
-    if (a.greedy && a.greedyCost != b.greedyCost) return a.greedyCost < b.greedyCost;
+    const bool fitsA = a.greedy && a.greedy->plan, fitsB = b.greedy && b.greedy->plan;
+    if (fitsA != fitsB) return fitsA;
+    if (fitsA && a.greedyCost != b.greedyCost) return a.greedyCost < b.greedyCost;
     return a.peak < b.peak;
 }
 
@@ -75,32 +76,35 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         options_.push_back(std::move(o));
     }
     nlohmann::json tried = nlohmann::json::array();
+    // The greedy restarts of all orders together take 30% of the time left, split evenly, so that
+    // one order whose greedy keeps restarting does not starve the others and the search after them.
+    Deadline greedyPhase(deadline.share(0.3));
     for (size_t i = 0; i < options_.size(); ++i) {
         OrderOption& o = options_[i];
         if (deadline.expired() && !tried.empty()) break;
-        // Each order's greedy gets a share of 30% of the time left, so that one order whose
-        // greedy keeps restarting does not starve the others and the search after them.
-        Deadline share(deadline.share(0.3 / static_cast<double>(options_.size() - i)));
-        GreedyResult r = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share);
-        if (r.plan) {
-            o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *r.plan)).cost;
-            o.greedy = std::move(r.plan);
+        Deadline share(greedyPhase.share(1.0 / static_cast<double>(options_.size() - i)));
+        o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share);
+        if (o.greedy->plan) {
+            o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *o.greedy->plan)).cost;
             // Offered at once, so a schedule exists on disk before the long search starts.
             RecordSink sink(record, o.graph.graph, o.graph.order);
             Incumbent seed(Instance{*o.graph.graph, options.budget, options.copies}, deadline);
             seed.setSink(&sink);
-            seed.offer(*o.greedy, "greedy/" + o.origin);
+            seed.offer(*o.greedy->plan, "greedy/" + o.origin);
         }
         tried.push_back({{"origin", o.origin},
                          {"peak", o.peak},
-                         {"greedy_cost", o.greedy ? nlohmann::json(o.greedyCost) : nlohmann::json(nullptr)}});
+                         {"greedy_cost", o.greedy->plan ? nlohmann::json(o.greedyCost) : nlohmann::json(nullptr)}});
     }
     stats["orders"] = tried;
     std::stable_sort(options_.begin(), options_.end(), morePromising);
     // No order's greedy met the budget: whether more copies would, asked now, within the limit.
     std::string hint;
-    if (!options_.empty() && !options_[0].greedy)
-        hint = copiesHint(Instance{*options_[0].graph.graph, options.budget, options.copies}, deadline);
+    if (!options_.empty() && !(options_[0].greedy && options_[0].greedy->plan)) {
+        Deadline clock(copiesHintSeconds(deadline));
+        for (size_t i = 0; i < options_.size() && hint.empty() && !clock.expired(); ++i)
+            hint = copiesHint(Instance{*options_[i].graph.graph, options.budget, options.copies}, clock);
+    }
 
     // 3. The full search on the most promising order, then on the next ones while time is left
     //    (a search that proves its order's optimum returns early; on small graphs every
@@ -112,7 +116,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         // A schedule at the baseline cost is optimal in every order: nothing left to search.
         if (record.best() && record.bestCost() <= record.bound()) break;
         const OrderOption& o = options_[i];
-        OrderRun run = runOnOrder(o.graph, options, record, deadline, o.greedy);
+        OrderRun run = runOnOrder(o.graph, options, record, deadline, OrderStart{std::nullopt, o.greedy});
         runs.push_back({{"origin", o.origin}, {"statistics", run.statistics}});
         if (!run.hasPlan) lastMessage = run.message;
     }

@@ -69,9 +69,9 @@ public:
         if (large()) lns_.model.recomputeBound = false;
     }
 
-    OrderRun run(const std::optional<StagedPlan>& warmStart) {
-        if (warmStart) incumbent_.offer(*warmStart, "warm start");
-        warm();
+    OrderRun run(const OrderStart& start) {
+        if (start.plan) incumbent_.offer(*start.plan, "warm start");
+        warm(start.greedy);
         if (out_.provedInfeasible) return finish();
         out_.bound = std::max(out_.bound, g_.baselineCost());
         if (!large())
@@ -100,16 +100,16 @@ private:
     }
 
     // The greedy, and the feasibility descent when the greedy meets no schedule.
-    void warm() {
+    void warm(const std::optional<GreedyResult>& done) {
         // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
         Deadline greedyShare(deadline_.share(0.3));
-        GreedyResult greedy = bestGreedyPlan(inst_, &greedyShare);
+        GreedyResult greedy = done ? *done : bestGreedyPlan(inst_, &greedyShare);
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
         // Asked now, within the time limit, for the message should no schedule be found (free
         // order asks once for all its orders).
-        if (!greedy.plan && opt_.order == OrderMode::Given) out_.copiesHint = copiesHint(inst_, deadline_);
+        if (!greedy.plan && opt_.order == OrderMode::Given) out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
         if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
         if (opt_.strategy == "auto" && !opt_.deterministic && !large()) {
@@ -211,25 +211,29 @@ private:
 
 }  // namespace
 
-std::string copiesHint(const Instance& inst, const Deadline& deadline) {
-    // Only where a greedy walk is quick: on large graphs the hint would overrun the time limit,
-    // and after a stop request the user wants the program to end.
-    if (inst.graph.numNodes() > 5000 || deadline.expired()) return "";
+std::optional<double> copiesHintSeconds(const Deadline& deadline) {
+    return std::min(3.0, deadline.share(0.1).value_or(2.0));
+}
+
+std::string copiesHint(const Instance& inst, const Deadline& quick) {
+    // Single walks, each checking the clock, so large graphs cannot overrun it either.
     for (int c : {inst.copies * 2, 8}) {
         if (c <= inst.copies || c > 64) continue;
-        // Short and bounded: 1.5 s or 5% of the time left, whichever is less, per copy limit.
-        std::optional<double> share = deadline.share(0.05);
-        Deadline quick(std::min(1.5, share.value_or(1.5)));
-        if (bestGreedyPlan(Instance{inst.graph, inst.budget, c}, &quick).plan)
+        // One walk per limit, the variant that fits tight budgets most often.
+        if (quick.expired()) return "";
+        GreedyOptions o;
+        o.chargePending = true;
+        o.deadline = &quick;
+        if (greedyPlan(Instance{inst.graph, inst.budget, c}, o).plan)
             return "with --copies " + std::to_string(c) + " the greedy meets this budget";
     }
     return "";
 }
 
 OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
-                    const Deadline& deadline, const std::optional<StagedPlan>& warmStart) {
+                    const Deadline& deadline, const OrderStart& start) {
     OrderSearch search(instance, options, record, deadline);
-    return search.run(warmStart);
+    return search.run(start);
 }
 
 }  // namespace moccasin

@@ -13,6 +13,7 @@
 #include "model/Graph.h"
 #include "model/Schedule.h"
 #include "search/Deadline.h"
+#include "search/Greedy.h"
 #include "search/SolveRecord.h"
 #include "search/Solver.h"
 
@@ -37,13 +38,20 @@ struct OrderRun {
 };
 
 // When the greedy meets no schedule: a sentence saying whether it meets the budget with a higher
-// copy limit (raising it is the user's call), or an empty string. Takes a small share of the
-// time left on `deadline` (none once it has expired), so it is asked early, not after the search.
-std::string copiesHint(const Instance& instance, const Deadline& deadline);
+// copy limit (raising it is the user's call), or an empty string once `clock` expires. Asked
+// early, with a clock of copiesHintSeconds(solve deadline): 10% of the time left, 3 s at most.
+std::string copiesHint(const Instance& instance, const Deadline& clock);
+std::optional<double> copiesHintSeconds(const Deadline& deadline);
+
+// What is known about an order before its search starts.
+struct OrderStart {
+    std::optional<StagedPlan> plan;      // a plan on instance.graph, offered first
+    std::optional<GreedyResult> greedy;  // the greedy portfolio's result, when it has run already
+};
 
 // Searches `instance` under `options` (strategy auto, lns or exact) until `deadline`, offering
-// every improvement to `record`. `warmStart`, when given, is a plan on instance.graph.
+// every improvement to `record`. The greedy runs first unless `start` holds its result.
 OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,
-                    const Deadline& deadline, const std::optional<StagedPlan>& warmStart = std::nullopt);
+                    const Deadline& deadline, const OrderStart& start = {});
 
 }  // namespace moccasin

@@ -145,9 +145,9 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     if (options.order == OrderMode::Free) return solveFreeOrder(g, options, record, deadline);
 
     OrderedGraph given{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), {}};
-    std::optional<StagedPlan> warm;
-    if (options.warmStart && options.warmStart->order.empty()) warm = options.warmStart->plan;
-    OrderRun run = runOnOrder(given, options, record, deadline, warm);
+    OrderStart start;
+    if (options.warmStart && options.warmStart->order.empty()) start.plan = options.warmStart->plan;
+    OrderRun run = runOnOrder(given, options, record, deadline, start);
     record.raiseBound(run.bound);
     out.statistics = run.statistics;
     if (run.provedInfeasible && !run.hasPlan) {

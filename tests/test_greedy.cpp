@@ -241,7 +241,7 @@ TEST_CASE("greedy: the copies hint names a copy limit the greedy meets, and take
     Instance inst{g, referencePeak(g) * 75 / 100, 2};
     REQUIRE_FALSE(bestGreedyPlan(inst).plan);
     REQUIRE(bestGreedyPlan(Instance{g, inst.budget, 4}).plan);
-    Deadline plenty(30.0);
+    const Deadline plenty(30.0);
     CHECK(copiesHint(inst, plenty).find("--copies 4") != std::string::npos);
     Deadline expired(0.0);
     CHECK(copiesHint(inst, expired).empty());
