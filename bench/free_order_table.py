@@ -11,11 +11,11 @@ usage: bench/free_order_table.py [--graphs DIR] [--binary PATH] [--limit S] [--t
                                  [--skip-fastsa] [--skip-tight]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from benchlib import check_mark as check, fmt, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -40,25 +40,7 @@ out = os.path.join(tmp, "s.json")
 
 def solve(graph, budget, order, threads, limit, copies=2):
     path = os.path.join(args.graphs, graph + ".json")
-    cmd = [args.binary, "solve", path, "--budget", budget, "--order", order, "--threads", str(threads),
-           "--time-limit", str(limit), "--copies", str(copies), "-q", "-o", out]
-    rc = subprocess.run(cmd).returncode
-    if rc not in (0, 4, 5):
-        return {"status": f"exit {rc}", "tdi": None, "ok": False, "seconds": None}
-    d = json.load(open(out))
-    ok = None
-    if d["tdi_percent"] is not None:
-        ok = subprocess.run([args.binary, "check", path, out], capture_output=True).returncode == 0
-    return {"status": d["status"], "tdi": d["tdi_percent"], "ok": ok, "seconds": d["solver"]["wall_seconds"],
-            "best_at": d["solver"]["statistics"].get("seconds_to_best")}
-
-
-def fmt(x, digits=3):
-    return "" if x is None else f"{x:.{digits}f}"
-
-
-def check(r):
-    return "" if r["ok"] is None else ("OK" if r["ok"] else "FAIL")
+    return solve_checked(args.binary, path, budget, out, order, threads, limit, copies)
 
 
 if not args.skip_fastsa:

@@ -1,0 +1,40 @@
+"""What the benchmark runners share: one `moccasin solve` run, its schedule checked with
+`moccasin check`, and the table formatting."""
+import json
+import os
+import subprocess
+import time
+
+
+def solve_checked(binary, graph, budget, out, order="given", threads=2, limit=60, copies=2, extra=()):
+    """Runs `moccasin solve` and checks the schedule it wrote. Returns a dict: status, tdi (None
+    without a schedule), ok (None without a schedule), rc, wall (seconds around the process, loading
+    included), rss (MB, peak resident memory from wait4), seconds_to_best."""
+    if os.path.exists(out):
+        os.remove(out)
+    cmd = [binary, "solve", graph, "--budget", str(budget), "--order", order, "--threads", str(threads),
+           "--time-limit", str(limit), "--copies", str(copies), "-q", "-o", out, *extra]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    rc = os.waitstatus_to_exitcode(status)
+    row = {"rc": rc, "wall": time.monotonic() - start, "rss": usage.ru_maxrss / 1024.0,
+           "status": f"exit {rc}", "tdi": None, "ok": None, "seconds_to_best": None}
+    if rc in (0, 4, 5) and os.path.exists(out):
+        with open(out) as f:
+            d = json.load(f)
+        row["status"] = d["status"]
+        row["tdi"] = d["tdi_percent"]
+        row["seconds_to_best"] = d["solver"]["statistics"].get("seconds_to_best")
+        if d["tdi_percent"] is not None:
+            row["ok"] = subprocess.run([binary, "check", graph, out, "--copies", str(copies)],
+                                       capture_output=True).returncode == 0
+    return row
+
+
+def fmt(x, digits=3):
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def check_mark(row):
+    return "" if row["ok"] is None else ("OK" if row["ok"] else "FAIL")
