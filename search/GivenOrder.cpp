@@ -128,7 +128,8 @@ private:
         ModelOptions m = opt_.exact.model;
         m.timing = false;
         if (large()) m.recomputeBound = false;
-        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget))
+        const int racers = opt_.deterministic ? 1 : std::max(1, opt_.threads);
+        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget, racers))
             incumbent_.offer(*plan, "descent");
     }
 

@@ -487,16 +487,17 @@ public:
         // fails too, one walk that goes on over the budget, the start of a repair.
         // With a deadline, restarts go on until it expires (on large graphs sampled victims make
         // each walk different, and a later one often fits); without one, a fixed number.
-        // Charging for Pending inputs is one more walk in the first round and every other round
-        // after it: it meets budgets the plain rules miss on large graphs, and is a little
-        // dearer elsewhere.
+        // Charging for Pending inputs is one more walk in the first round, and every walk of every
+        // other round after it: it meets tight budgets the plain rules miss on large graphs, so it
+        // goes first (under a short deadline it may be the only walk), and is a little dearer
+        // where both meet the budget.
         const uint64_t restarts = deadline_ && deadline_->hasLimit() ? kTimedRestarts : kNoisyRestarts;
         for (uint64_t noise = 0; noise < restarts + 1 && (noise < 1 || !best_.plan); ++noise) {
+            if (noise == 0) walk(VictimRule::Dtr, 0, true, false);
             for (VictimRule rule : kRules) {
-                if (walks_ > 0 && expired()) break;
+                if (expired()) break;
                 walk(rule, noise, noise % 2 == 1, false);
             }
-            if (noise == 0 && !expired()) walk(VictimRule::Dtr, 0, true, false);
         }
         if (!best_.plan && !expired()) walk(VictimRule::Dtr, 0, true, true);
         return std::move(best_);

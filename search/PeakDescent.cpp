@@ -1,7 +1,10 @@
 #include "search/PeakDescent.h"
 
 #include <algorithm>
+#include <functional>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "model/Peak.h"
 #include "search/Greedy.h"
@@ -33,11 +36,9 @@ std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& dea
     return StagedPlan::noRecompute(g.numNodes());
 }
 
-}  // namespace
-
-std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
-                                          const ModelOptions& modelOptions, uint64_t seed,
-                                          const std::optional<StagedPlan>& start) {
+// One descent: lowers the budget step by step from the starting plan (see the header).
+std::optional<StagedPlan> descendOnce(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
+                                      uint64_t seed, const std::optional<StagedPlan>& start) {
     const auto& [g, budget, copies] = inst;
     std::optional<StagedPlan> current = startingPlan(inst, deadline, start);
     int64_t peak = evaluate(g, materialize(g, *current)).peak;
@@ -80,6 +81,57 @@ std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& 
     }
     if (peak <= budget) return current;
     return std::nullopt;
+}
+
+// One descent of a race, on its own thread with its own model and seed. It owns its result; the
+// caller reads it only after join(). The first to meet the budget ends the race.
+class DescentWorker {
+public:
+    DescentWorker(const Instance& inst, const Deadline& race, const ModelOptions& model, uint64_t seed,
+                  const std::optional<StagedPlan>& start)
+        : inst_(inst), race_(race), model_(model), seed_(seed), start_(start) {}
+    void operator()() {
+        result_ = descendOnce(inst_, race_, model_, seed_, start_);
+        if (result_) race_.cancel();
+    }
+    const std::optional<StagedPlan>& result() const { return result_; }
+
+private:
+    Instance inst_;
+    const Deadline& race_;
+    ModelOptions model_;
+    uint64_t seed_;
+    std::optional<StagedPlan> start_;
+    std::optional<StagedPlan> result_;
+};
+
+}  // namespace
+
+std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
+                                          const ModelOptions& modelOptions, uint64_t seed,
+                                          const std::optional<StagedPlan>& start, int threads) {
+    if (threads <= 1) return descendOnce(inst, deadline, modelOptions, seed, start);
+    // Descents with different seeds find different paths down; the first that arrives wins. The
+    // race has its own clock so that a winner can stop the others without touching the caller's.
+    Deadline race(deadline.remaining());
+    std::vector<DescentWorker> workers;
+    workers.reserve(threads);
+    for (int t = 0; t < threads; ++t) workers.emplace_back(inst, race, modelOptions, seed + 7919 * t, start);
+    std::vector<std::thread> running;
+    for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[t]));
+    workers[0]();
+    for (std::thread& t : running) t.join();
+    std::optional<StagedPlan> best;
+    int64_t bestCost = 0;
+    for (const DescentWorker& w : workers) {
+        if (!w.result()) continue;
+        int64_t cost = evaluate(inst.graph, materialize(inst.graph, *w.result())).cost;
+        if (!best || cost < bestCost) {
+            best = w.result();
+            bestCost = cost;
+        }
+    }
+    return best;
 }
 
 }  // namespace moccasin

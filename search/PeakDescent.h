@@ -17,9 +17,12 @@
 namespace moccasin {
 
 // A plan meeting `budget`, or nothing if the deadline came first or the descent got stuck.
-// `start`, when given, is a plan over the budget to descend from (e.g. the greedy's).
+// `start`, when given, is a plan over the budget to descend from (e.g. the greedy's). With
+// `threads` above 1, that many descents with different seeds race on their own threads; the first
+// to meet the budget stops the others (which one wins depends on timing, so a deterministic run
+// uses one thread).
 std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
                                           const ModelOptions& model, uint64_t seed,
-                                          const std::optional<StagedPlan>& start = std::nullopt);
+                                          const std::optional<StagedPlan>& start = std::nullopt, int threads = 1);
 
 }  // namespace moccasin

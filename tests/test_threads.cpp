@@ -23,6 +23,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,6 +35,9 @@
 #include "model/Peak.h"
 #include "model/Validator.h"
 #include "search/Greedy.h"
+#include "search/PeakDescent.h"
+#include "tests/support/BruteForce.h"
+#include "tests/support/RandomGraphs.h"
 #include "search/Solver.h"
 #include "search/StopFlag.h"
 #include "tests/support/SharedGraphs.h"
@@ -237,6 +241,30 @@ TEST_CASE("threads: the stop flag ends a parallel solve with a valid schedule") 
     stopper.join();
     CHECK_MESSAGE(stoppedByFlag, "the solve ended before the stop flag was set: pick a harder instance");
     checkOutcome(*g, out, budget, 2);
+}
+
+TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy misses, with valid plans") {
+    // Two descents with different seeds on std::threads; the first to meet the budget stops the
+    // other. Only feasible budgets (by exhaustive search) are raced, so each race ends early.
+    std::mt19937_64 rng(41);
+    int raced = 0, met = 0;
+    for (uint64_t seed = 0; seed < 400 && raced < 20; ++seed) {
+        int n = 5 + static_cast<int>(rng() % 3);
+        Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 9000);
+        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        if (bestGreedyPlan(Instance{g, budget, 2}).plan || !testing::bruteForce(g, budget, 2).optimum) continue;
+        ++raced;
+        Deadline deadline(2.0);
+        auto plan = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed, std::nullopt, 2);
+        if (!plan) continue;
+        ++met;
+        ValidationResult v = validateSchedule(g, materialize(g, *plan).computations, budget, 2);
+        CHECK_MESSAGE(v.ok, v.violation);
+    }
+    CAPTURE(raced);
+    CHECK(raced > 0);
+    CHECK(met > 0);
 }
 
 }  // TEST_SUITE("threads")
