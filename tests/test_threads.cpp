@@ -243,7 +243,7 @@ TEST_CASE("threads: the stop flag ends a parallel solve with a valid schedule") 
     checkOutcome(*g, out, budget, 2);
 }
 
-TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy misses, with valid plans") {
+TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy misses and returns valid plans") {
     // Two descents with different seeds on std::threads; the first to meet the budget stops the
     // other. Only feasible budgets (by exhaustive search) are raced, so each race ends early.
     std::mt19937_64 rng(41);
