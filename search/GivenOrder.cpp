@@ -101,15 +101,21 @@ private:
 
     // The greedy, and the feasibility descent when the greedy meets no schedule.
     void warm(const std::optional<GreedyResult>& done) {
-        // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
-        Deadline greedyShare(deadline_.share(0.3));
-        GreedyResult greedy = done ? *done : bestGreedyPlan(inst_, &greedyShare);
+        GreedyResult greedy;
+        if (done) {
+            greedy = *done;  // free order ran it already, with its own share of the time
+        } else {
+            // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
+            Deadline greedyShare(deadline_.share(0.3));
+            greedy = bestGreedyPlan(inst_, &greedyShare);
+        }
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
         if (!greedy.plan) greedyFailure_ = " (the greedy: " + greedy.failure + ")";
         // Asked now, within the time limit, for the message should no schedule be found (free
         // order asks once for all its orders).
-        if (!greedy.plan && opt_.order == OrderMode::Given) out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
+        if (!greedy.plan && opt_.order == OrderMode::Given)
+            out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
         if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
         if (opt_.strategy == "auto" && !opt_.deterministic && !large()) {
