@@ -53,6 +53,8 @@ const char* kSolveHelp =
     "  --ttef-max-free N          TTEF works only when at most N tasks are free (default 200)\n"
     "  --no-timetable-filtering   the cumulative only detects overloads\n"
     "  --no-bound                 no stage-cut lower bound on the objective\n"
+    "  --no-cover-bound           the root bound is the stage-cut relaxation's Lagrangian only\n"
+    "                             (by default that relaxation is also solved as an integer program)\n"
     "  --no-restarts              one depth-first run, no restarts\n"
     "  --luby-restarts            keep restarting after a schedule is known (default: one\n"
     "                             run without restarts from then on, so it can end in a proof)\n"
@@ -128,7 +130,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
-               "--luby-restarts", "--bound-windows"});
+               "--luby-restarts", "--bound-windows", "--no-cover-bound"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -161,6 +163,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.restarts = !args.flag("--no-restarts");
     opt.exact.restartsAfterIncumbent = args.flag("--luby-restarts");
     opt.exact.model.boundWindows = args.flag("--bound-windows");
+    opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     opt.deterministic = args.flag("--deterministic");

@@ -237,9 +237,6 @@ long double StageCutBound::evaluate(const std::vector<int>& paidDrops, const std
     return value;
 }
 
-namespace {
-// Costs are integers, so any cost >= L also is >= ceil(L). Floating-point sums may overshoot
-// the exact L slightly: take the ceiling of L minus a margin.
 int64_t safeCeil(long double v) {
     if (v <= 0) return 0;
     long double margin = std::max<long double>(1e-6L, std::fabs(v) * 1e-12L);
@@ -247,7 +244,6 @@ int64_t safeCeil(long double v) {
     if (f >= static_cast<long double>(std::numeric_limits<int64_t>::max())) return std::numeric_limits<int64_t>::max();
     return f < 0 ? 0 : static_cast<int64_t>(f);
 }
-}  // namespace
 
 int64_t StageCutBound::value(const std::vector<int>& paidDrops, const std::vector<int>& freeDrops,
                              const DropWindows* windows) {

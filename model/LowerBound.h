@@ -111,6 +111,10 @@ private:
     bool reference_ = false;
 };
 
+// A lower bound L computed in floating point as an integer bound on integer costs: the ceiling
+// of L minus a margin (floating-point sums may overshoot the exact L slightly); 0 if L <= 0.
+int64_t safeCeil(long double v);
+
 // The Polyak target for improve(): `target` (e.g. incumbent - baseline), or the greedy cover's
 // cost + 1 when that is lower.
 int64_t stepTarget(const StageCutBound& bound, const std::vector<int>& maxDrops, int64_t target);

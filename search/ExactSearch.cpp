@@ -1,6 +1,7 @@
 #include "search/ExactSearch.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "model/LowerBound.h"
 #include "search/Incumbent.h"
@@ -14,6 +15,13 @@ uint64_t lubySequence(uint64_t i) {
         if (i == p) return uint64_t{1} << (k - 1);
         if (i < p) return lubySequence(i - ((uint64_t{1} << (k - 1)) - 1));
     }
+}
+
+CoverResult rootCoverBound(const Instance& inst, const ExactOptions& opt, const Deadline& deadline) {
+    CoverLimits limits;
+    limits.seconds = opt.coverSeconds;
+    if (auto left = deadline.remaining()) limits.seconds = std::min(limits.seconds, 0.1 * *left);
+    return solveStageCutCover(inst.graph, inst.budget, std::vector<int>(inst.graph.numNodes(), inst.copies - 1), limits);
 }
 
 ExactResult solveExact(const Instance& inst, const ExactOptions& opt,
@@ -30,6 +38,8 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     RematModel model(inst, opt.model);
     ExactResult result;
     result.lowerBound = g.baselineCost();
+    nlohmann::json coverStats;
+    bool coverInfeasible = false;
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
         // The root bound with many steps: its value bounds every schedule, so it is posted at
@@ -42,11 +52,19 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
             root += bound.improve(paid, free, opt.rootIterations, stepTarget(bound, free, target - g.baselineCost()));
             model.warmStartBound(bound.multipliers());
         }
+        if (opt.model.recomputeBound && opt.coverBound) {
+            const CoverResult cover = rootCoverBound(inst, opt, deadline);
+            coverStats = {{"bound", cover.bound}, {"exact", cover.exact}, {"nodes", cover.nodes}};
+            if (cover.infeasible) coverInfeasible = true;  // no cover at all: no plan exists
+            else root = std::max(root, g.baselineCost() + cover.bound);
+        }
         if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);
         solver::Engine& e = model.engine();
-        if (root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
+        if (coverInfeasible || root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
         else exhausted = !e.setLb(model.costVar(), root) || !e.fixpoint();
         result.lowerBound = std::max({result.lowerBound, e.lb(model.costVar()), root});
+        // A bound that contradicts a known schedule is surfaced (Solver's settle), never clamped.
+        if (coverInfeasible && incumbent.has()) result.lowerBound = std::numeric_limits<int64_t>::max();
     }
     TreeSearch search(model, incumbent, opt.seed);
     bool limitHit = false;
@@ -64,7 +82,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     if (exhausted) {
         result.provedOptimal = incumbent.has();
         result.provedInfeasible = !incumbent.has();
-        if (result.provedOptimal) result.lowerBound = result.bestCost;
+        if (result.provedOptimal) result.lowerBound = std::max(result.lowerBound, result.bestCost);
     }
     result.nodes = search.nodes();
     result.failures = search.failures();
@@ -79,6 +97,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                          {"propagations", model.engine().stats().propagations},
                          {"work", model.engine().stats().work},
                          {"propagators", model.propagatorStats()}};
+    if (!coverStats.is_null()) result.statistics["root_cover"] = coverStats;
     return result;
 }
 

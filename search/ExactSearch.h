@@ -22,6 +22,7 @@
 #include "model/Graph.h"
 #include "model/Instance.h"
 #include "model/Schedule.h"
+#include "model/StageCutCover.h"
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
@@ -45,7 +46,16 @@ struct ExactOptions {
     // Subgradient steps of the stage-cut bound at the root. Its multipliers then start the
     // search's bound propagator, and its value is posted as the cost's lower bound.
     int rootIterations = 2000;
+    // The stage-cut relaxation solved as an integer program at the root (model/StageCutCover.h):
+    // its optimum can lie above the Lagrangian's (resnet50_train 0.8: it is the best schedule's
+    // cost, a proof at the root). It takes at most coverSeconds, and a tenth of the time left.
+    bool coverBound = true;
+    double coverSeconds = 2.0;
 };
+
+// The root's integer stage-cut bound with C-1 drops per node (see ExactOptions::coverBound),
+// within its share of `deadline`.
+CoverResult rootCoverBound(const Instance& inst, const ExactOptions& opt, const Deadline& deadline);
 
 struct ExactResult {
     bool provedOptimal = false;     // tree exhausted with a solution

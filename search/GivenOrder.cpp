@@ -74,10 +74,22 @@ public:
         warm(start.greedy);
         if (out_.provedInfeasible) return finish();
         out_.bound = std::max(out_.bound, g_.baselineCost());
-        if (!large())
+        if (!large()) {
             out_.bound = std::max(out_.bound, rootLowerBound(inst_, 200,
                                                              incumbent_.has() ? incumbent_.cost()
                                                                               : saturatingDouble(g_.baselineCost())));
+            if (exact_.model.recomputeBound && exact_.coverBound) {
+                const CoverResult cover = rootCoverBound(inst_, exact_, deadline_);
+                out_.statistics["root_cover"] = {{"bound", cover.bound}, {"exact", cover.exact}, {"nodes", cover.nodes}};
+                // No cover: no plan exists (beside a schedule, Solver reports the contradiction).
+                if (cover.infeasible) {
+                    out_.provedInfeasible = true;
+                    return finish();
+                }
+                out_.bound = std::max(out_.bound, g_.baselineCost() + cover.bound);
+                exact_.coverBound = false;  // the exact search gets it as its known lower bound
+            }
+        }
         if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
         return finish();
     }
