@@ -9,7 +9,8 @@ import time
 def solve_checked(binary, graph, budget, out, order="given", threads=2, limit=60, copies=2, extra=()):
     """Runs `moccasin solve` and checks the schedule it wrote. Returns a dict: status, tdi (None
     without a schedule), ok (None without a schedule), rc, wall (seconds around the process, loading
-    included), rss (MB, peak resident memory from wait4), seconds_to_best."""
+    included), rss (MB, peak resident memory from wait4), seconds_to_best, doc (the schedule file's
+    JSON, None without one)."""
     if os.path.exists(out):
         os.remove(out)
     cmd = [binary, "solve", graph, "--budget", str(budget), "--order", order, "--threads", str(threads),
@@ -19,10 +20,11 @@ def solve_checked(binary, graph, budget, out, order="given", threads=2, limit=60
     _, status, usage = os.wait4(proc.pid, 0)
     rc = os.waitstatus_to_exitcode(status)
     row = {"rc": rc, "wall": time.monotonic() - start, "rss": usage.ru_maxrss / 1024.0,
-           "status": f"exit {rc}", "tdi": None, "ok": None, "seconds_to_best": None}
+           "status": f"exit {rc}", "tdi": None, "ok": None, "seconds_to_best": None, "doc": None}
     if rc in (0, 4, 5) and os.path.exists(out):
         with open(out) as f:
             d = json.load(f)
+        row["doc"] = d
         row["status"] = d["status"]
         row["tdi"] = d["tdi_percent"]
         row["seconds_to_best"] = d["solver"]["statistics"].get("seconds_to_best")

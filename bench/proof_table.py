@@ -6,19 +6,18 @@ proof when optimal), the exact search's nodes and nodes per second, the stage-cu
 and `moccasin check` of the schedule.
 
 Variants are named flag sets (see VARIANTS); `before` runs --baseline-binary with no flags, to
-compare against an older build. Every run is wrapped in `flock /tmp/moccasin-bench.lock`, because
-the machine is shared with other benchmarks.
+compare against an older build. Run nothing else on the machine meanwhile.
 
 usage: bench/proof_table.py [--graphs DIR] [--binary PATH] [--baseline-binary PATH]
                             [--time-limit S] [--threads T] [--instances rl_n100:0.8,...]
                             [--variants default,luby,...]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from benchlib import check_mark, fmt, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -40,6 +39,7 @@ VARIANTS = {
     "windows": ["--bound-windows"],     # the stage-cut bound also reads copy ends and stages
     "ttef": ["--ttef"],                 # timetable-edge-finding on
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
+    "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
 }
 
 print(f"`--strategy {args.strategy} --threads {args.threads} --time-limit {args.time_limit:g}`\n")
@@ -54,31 +54,22 @@ with tempfile.TemporaryDirectory() as tmp:
             binary = args.baseline_binary if v == "before" else args.binary
             if binary is None:
                 sys.exit("variant 'before' needs --baseline-binary")
-            cmd = ["flock", "/tmp/moccasin-bench.lock", binary, "solve", path, "--budget", budget,
-                   "--strategy", args.strategy, "--threads", str(args.threads),
-                   "--time-limit", str(args.time_limit), "-q", "-o", out] + VARIANTS[v]
-            if os.path.exists(out):
-                os.remove(out)
-            rc = subprocess.run(cmd).returncode
-            if rc not in (0, 5) or not os.path.exists(out):
-                print(f"| {name} | {budget} | {v} | exit {rc} | | | | | | | | |")
+            row = solve_checked(binary, path, budget, out, threads=args.threads, limit=args.time_limit,
+                                extra=["--strategy", args.strategy] + VARIANTS[v])
+            d = row["doc"]
+            if d is None:
+                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | |")
                 continue
-            d = json.load(open(out))
             solver = d["solver"]
             e = solver["statistics"].get("exact", {})
             base = d["baseline_cost"]
             lb = d["lower_bound"]
             lbtdi = None if lb is None else 100.0 * (lb - base) / base
             tdi = d["tdi_percent"]
-            gap = "" if tdi is None or lbtdi is None else f"{tdi - lbtdi:.3f}"
+            gap = None if tdi is None or lbtdi is None else tdi - lbtdi
             wall = solver.get("wall_seconds", 0)
             nodes = e.get("nodes", 0)
             calls = e.get("propagators", {}).get("recompute-bound", {}).get("calls", 0)
-            check = ""
-            if rc == 0:
-                ok = subprocess.run([binary, "check", path, out], capture_output=True).returncode == 0
-                check = "OK" if ok else "FAIL"
-            print(f"| {name} | {budget} | {v} | {d['status']} | {'' if tdi is None else f'{tdi:.3f}'} | "
-                  f"{'' if lbtdi is None else f'{lbtdi:.3f}'} | {gap} | {wall:.1f} | {nodes} | "
-                  f"{nodes / wall if wall > 0 else 0:.0f} | {calls} | {check} |")
+            print(f"| {name} | {budget} | {v} | {d['status']} | {fmt(tdi)} | {fmt(lbtdi)} | {fmt(gap)} | "
+                  f"{wall:.1f} | {nodes} | {nodes / wall if wall > 0 else 0:.0f} | {calls} | {check_mark(row)} |")
             sys.stdout.flush()
