@@ -29,9 +29,14 @@ def solve_checked(binary, graph, budget, out, order="given", threads=2, limit=60
         row["tdi"] = d["tdi_percent"]
         row["seconds_to_best"] = d["solver"]["statistics"].get("seconds_to_best")
         if d["tdi_percent"] is not None:
-            row["ok"] = subprocess.run([binary, "check", graph, out, "--copies", str(copies)],
-                                       capture_output=True).returncode == 0
+            row["ok"] = schedule_ok(binary, graph, out, copies)
     return row
+
+
+def schedule_ok(binary, graph, schedule, copies=2):
+    """`moccasin check` of a schedule file: True when it is valid."""
+    return subprocess.run([binary, "check", graph, schedule, "--copies", str(copies)],
+                          capture_output=True).returncode == 0
 
 
 def fmt(x, digits=3):

@@ -6,11 +6,11 @@ first and to the best solution, search nodes, failures, peak RSS.
 usage: bench/exact_table.py [--graphs DIR] [--binary PATH] [--time-limit S] [--budgets 0.9,0.8]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from benchlib import check_mark, fmt, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -32,28 +32,22 @@ with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(args.graphs, g)
         for b in args.budgets.split(","):
             for v in args.variants.split(","):
-                cmd = [args.binary, "solve", path, "--budget", b, "--strategy", "exact",
-                       "--time-limit", str(args.time_limit), "-q", "-o", out] + variants[v]
-                rc = subprocess.run(cmd).returncode
+                row = solve_checked(args.binary, path, b, out, threads=1, limit=args.time_limit,
+                                    extra=["--strategy", "exact"] + variants[v])
                 name = g[:-5]
-                if rc == 4:
+                d = row["doc"]
+                if row["rc"] == 4:
                     print(f"| {name} | {b} | {v} | infeasible (below the limit or proven) | | | | | | | | |")
                     continue
-                if rc not in (0, 5):
-                    print(f"| {name} | {b} | {v} | exit {rc} | | | | | | | | |")
+                if d is None:
+                    print(f"| {name} | {b} | {v} | {row['status']} | | | | | | | | |")
                     continue
-                d = json.load(open(out))
                 s = d["solver"]["statistics"]
                 e = s.get("exact", {})  # the exact search's own counters
                 base = d["baseline_cost"]
                 lb = d["lower_bound"]
-                lbtdi = "" if lb is None else f"{100.0 * (lb - base) / base:.3f}"
-                tdi = f"{d['tdi_percent']:.3f}" if d["tdi_percent"] is not None else ""
-                check = ""
-                if rc == 0:
-                    ok = subprocess.run([args.binary, "check", path, out], capture_output=True).returncode == 0
-                    check = "OK" if ok else "FAIL"
-                print(f"| {name} | {b} | {v} | {d['status']} | {tdi} | {lbtdi} | "
+                lbtdi = None if lb is None else 100.0 * (lb - base) / base
+                print(f"| {name} | {b} | {v} | {d['status']} | {fmt(d['tdi_percent'])} | {fmt(lbtdi)} | "
                       f"{s.get('seconds_to_first', -1):.2f} | {s.get('seconds_to_best', -1):.2f} | "
-                      f"{e.get('nodes', 0)} | {e.get('failures', 0)} | {s.get('peak_rss_mb', 0):.0f} | {check} |")
+                      f"{e.get('nodes', 0)} | {e.get('failures', 0)} | {s.get('peak_rss_mb', 0):.0f} | {check_mark(row)} |")
                 sys.stdout.flush()

@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchlib import schedule_ok
+
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
 ap.add_argument("--graphs", default=os.path.join(here, "..", "..", "shared", "graphs"))
@@ -84,7 +86,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     reach = next((when for when, tdi in points if round(tdi, 1) <= ptdi), None)
                     lb = d["lower_bound"]
                     lbtdi = None if lb is None else 100.0 * (lb - d["baseline_cost"]) / d["baseline_cost"]
-                    ok = subprocess.run([args.binary, "check", path, out], capture_output=True).returncode == 0
+                    ok = schedule_ok(args.binary, path, out)
                     print(f"| {name} | {budget} | {ptdi} ({ptime:g}) | {threads} | {fmt(tdi_at(points, 10))} | "
                           f"{fmt(d['tdi_percent'])} | {fmt(lbtdi)} | {d['status']} | {fmt(reach)} | {'OK' if ok else 'FAIL'} |")
                     sys.stdout.flush()
@@ -104,7 +106,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 s = d["solver"]["statistics"]
                 lb = d["lower_bound"]
                 lbtdi = None if lb is None else 100.0 * (lb - d["baseline_cost"]) / d["baseline_cost"]
-                ok = rc == 0 and subprocess.run([args.binary, "check", graph, out], capture_output=True).returncode == 0
+                ok = rc == 0 and schedule_ok(args.binary, graph, out)
                 tdi = d["tdi_percent"] if rc == 0 else None
                 print(f"| {n} | {info['edges']} | {budget} | {d['status']} | {fmt(tdi)} | {fmt(lbtdi)} | "
                       f"{s.get('peak_rss_mb', 0):.0f} | {d['solver']['wall_seconds']:.1f} | {'OK' if ok else ('-' if rc else 'FAIL')} |")
