@@ -103,6 +103,7 @@ public:
             arena_[top.id].lambda.reset();
         }
         if (best_ != kNone) r.best = best_;
+        r.work = work_;
         if (open.empty()) {
             r.infeasible = best_ == kNone;
             r.bound = best_;
@@ -116,7 +117,8 @@ public:
 
 private:
     bool expired() const {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > limits_.seconds;
+        return work_ > limits_.maxWork ||
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count() > limits_.seconds;
     }
 
     // The node's fixings, the rows it leaves to cover and the drops its owners have left.
@@ -131,6 +133,7 @@ private:
             const Item& it = items_[i];
             costIn_ += it.cost;
             --capLeft_[groupOf_[i]];
+            work_ += static_cast<uint64_t>(it.hi - it.lo);
             for (int j = it.lo; j < it.hi; ++j) residual_[j] = std::max<int64_t>(0, residual_[j] - it.weight);
         }
     }
@@ -140,8 +143,10 @@ private:
     bool coverable() {
         avail_.assign(req_.size(), 0);
         for (size_t i = 0; i < items_.size(); ++i)
-            if (usable(i))
+            if (usable(i)) {
+                work_ += static_cast<uint64_t>(items_[i].hi - items_[i].lo);
                 for (int j = items_[i].lo; j < items_[i].hi; ++j) avail_[j] += std::min(items_[i].weight, residual_[j]);
+            }
         for (size_t j = 0; j < req_.size(); ++j)
             if (avail_[j] < residual_[j]) return false;
         return true;
@@ -160,6 +165,7 @@ private:
             for (int i = ownerStart_[k]; i < ownerStart_[k + 1]; ++i) {
                 if (fix_[i] != 0) continue;
                 long double rc = static_cast<long double>(items_[i].cost);
+                work_ += static_cast<uint64_t>(items_[i].hi - items_[i].lo);
                 for (int j = items_[i].lo; j < items_[i].hi; ++j)
                     if (residual_[j] > 0) rc -= lambda_[j] * static_cast<long double>(std::min(items_[i].weight, residual_[j]));
                 reduced_[i] = rc;
@@ -198,6 +204,7 @@ private:
             if (expired()) return;  // no cover offered: the bounds stay valid
             for (size_t i = 0; i < items_.size(); ++i) {
                 if (take[i] || !usable(i) || usedCap[groupOf_[i]] >= capLeft_[groupOf_[i]]) continue;
+                work_ += static_cast<uint64_t>(items_[i].hi - items_[i].lo);
                 long double freed = 0;
                 for (int j = items_[i].lo; j < items_[i].hi; ++j)
                     if (left[j] > 0) freed += static_cast<long double>(std::min(items_[i].weight, left[j]));
@@ -325,6 +332,7 @@ private:
     std::vector<int> ownerStart_, cap_, groupOf_;
     std::vector<Decision> arena_;
     int64_t best_ = kNone;
+    uint64_t work_ = 0;
     // Per evaluated node (reused).
     std::vector<int8_t> fix_;
     std::vector<int64_t> residual_, avail_;

@@ -25,6 +25,9 @@ namespace moccasin {
 
 struct CoverLimits {
     uint64_t maxNodes = 20'000;  // branch-and-bound nodes evaluated
+    // Work: item-stage pairs visited. The limit that normally ends a long run, so the bound does
+    // not depend on the machine's speed or load (the time below is a safety net).
+    uint64_t maxWork = 400'000'000;
     double seconds = 5.0;        // wall-clock time
     int rootIterations = 400;    // subgradient steps at the root
     int nodeIterations = 40;     // and at every other node
@@ -40,6 +43,7 @@ struct CoverResult {
     // bound == *best: the program's optimum.
     bool exact = false;
     uint64_t nodes = 0;
+    uint64_t work = 0;  // item-stage pairs visited
 };
 
 // The integer optimum of the stage-cut relaxation of `g` at `budget`, where node u may drop (be

@@ -73,7 +73,7 @@ TEST_CASE("stage-cut cover: a hand-made graph") {
 
 TEST_CASE("stage-cut cover: the integer optimum equals enumeration of the covering program") {
     std::mt19937_64 rng(17);
-    int compared = 0, infeasible = 0, limited = 0;
+    int compared = 0, infeasible = 0, limited = 0, workLimited = 0;
     for (uint64_t seed = 0; seed < 400; ++seed) {
         const int n = 5 + static_cast<int>(rng() % 6);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.35, .maxCost = 20}, seed + 4000);
@@ -101,11 +101,20 @@ TEST_CASE("stage-cut cover: the integer optimum equals enumeration of the coveri
         CHECK(cut.bound <= *expected);
         if (cut.best) CHECK(*cut.best >= *expected);
         limited += cut.exact ? 0 : 1;
+        // Stopped by work: a bound too, and the same one on every run (no clock involved).
+        CoverLimits work;
+        work.maxWork = 40;
+        work.seconds = 1e9;
+        const CoverResult w1 = solveStageCutCover(g, budget, maxDrops, work), w2 = solveStageCutCover(g, budget, maxDrops, work);
+        CHECK(w1.bound <= *expected);
+        CHECK((w1.bound == w2.bound && w1.best == w2.best && w1.nodes == w2.nodes && w1.work == w2.work));
+        workLimited += w1.exact ? 0 : 1;
     }
     MESSAGE("compared on " << compared << " programs, " << infeasible << " without a cover, " << limited
-                           << " left open by the one-node limit");
+                           << " left open by the one-node limit, " << workLimited << " by the work limit");
     CHECK(compared > 150);
     CHECK(infeasible > 10);
+    CHECK(workLimited > 10);
 }
 
 TEST_CASE("stage-cut cover: never above the exhaustive optimum of the schedule and often above the Lagrangian") {
