@@ -256,35 +256,22 @@ int64_t StageCutBound::improve(const std::vector<int>& paidDrops, const std::vec
     setWindows(windows);
     if (iterations <= 0) return safeCeil(evaluate(paidDrops, freeDrops, nullptr));
     auto& sub = sub_;
-    long double best = -std::numeric_limits<long double>::infinity();
     auto& bestLambda = bestLambda_;
     bestLambda = lambda_;
-    // Polyak steps towards `target`; the factor halves after `patience` steps without a better
-    // value. (Shrinking it at every such step, as before, stalled long runs after ~100 steps: the
-    // root bound then depended on the target, far from the relaxation's optimum.)
-    long double theta = 1.0L;
-    const int patience = std::max(1, iterations / 20);
-    int stall = 0;
+    PolyakSchedule steps(iterations / 20);  // steps towards `target`
     for (int it = 0; it < iterations; ++it) {
         long double v = evaluate(paidDrops, freeDrops, &sub);
-        if (v > best) {
-            best = v;
-            bestLambda = lambda_;
-            stall = 0;
-        } else if (++stall >= patience) {
-            theta *= 0.5L;
-            stall = 0;
-        }
+        if (steps.record(v)) bestLambda = lambda_;
         long double norm = 0;
         for (int s : positive_)
             if (lambda_[s] > 0 || sub[s] > 0) norm += sub[s] * sub[s];
         if (norm <= 0) break;  // the relaxation's solution covers everything: the bound is tight
         long double gap = std::max<long double>(static_cast<long double>(target) - v, 1.0L);
-        long double step = theta * gap / norm;
+        long double step = steps.theta() * gap / norm;
         for (int s : positive_) lambda_[s] = std::max<long double>(0, lambda_[s] + step * sub[s]);
     }
     lambda_ = bestLambda;
-    return safeCeil(best);
+    return safeCeil(steps.best());
 }
 
 int64_t stepTarget(const StageCutBound& bound, const std::vector<int>& maxDrops, int64_t target) {

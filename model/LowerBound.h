@@ -23,6 +23,7 @@
 // the window; without windows every stage is allowed (the root bound).
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -109,6 +110,35 @@ private:
     int moved_ = 0;          // stages of byExcess_ moved from full_ to capped_
     std::vector<long double> scratch_;
     bool reference_ = false;
+};
+
+// The step factor of Polyak subgradient steps and the best value they reached: the factor halves
+// after `patience` steps without a better value. (Shrinking it at every such step stalled long runs
+// after ~100 steps: the root bound then depended on the target, far from the relaxation's optimum.)
+class PolyakSchedule {
+public:
+    explicit PolyakSchedule(int patience) : patience_(patience < 1 ? 1 : patience) {}
+    // Records a step's Lagrangian value; true when it is the best so far.
+    bool record(long double value) {
+        if (value > best_) {
+            best_ = value;
+            stall_ = 0;
+            return true;
+        }
+        if (++stall_ >= patience_) {
+            theta_ *= 0.5L;
+            stall_ = 0;
+        }
+        return false;
+    }
+    long double theta() const { return theta_; }
+    long double best() const { return best_; }
+
+private:
+    int patience_;
+    int stall_ = 0;
+    long double theta_ = 1.0L;
+    long double best_ = -std::numeric_limits<long double>::infinity();
 };
 
 // A lower bound L computed in floating point as an integer bound on integer costs: the ceiling

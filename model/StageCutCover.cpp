@@ -245,28 +245,20 @@ private:
         const size_t rows = req_.size();
         lambda_.assign(arena_[id].lambda->begin(), arena_[id].lambda->end());
         if (best_ == kNone) completeCover(std::vector<char>(items_.size(), 0));  // a first Polyak target
-        long double bestValue = -std::numeric_limits<long double>::infinity();
         std::vector<double> bestLambda = lambda_;
         std::vector<char> bestChosen;
         std::vector<long double> bestReduced;
-        long double theta = 1.0L;
-        int stall = 0;
-        const int patience = std::max(2, iterations / 10);
+        PolyakSchedule steps(std::max(2, iterations / 10));
         std::vector<long double> sub(rows);
         for (int it = 0; it < std::max(1, iterations); ++it) {
             if (it > 0 && expired()) return false;
             const long double v = lagrangian();
-            if (v > bestValue) {
-                bestValue = v;
+            if (steps.record(v)) {
                 bestLambda = lambda_;
                 bestChosen = chosen_;
                 bestReduced = reduced_;
-                stall = 0;
-            } else if (++stall >= patience) {
-                theta *= 0.5L;
-                stall = 0;
             }
-            if (best_ != kNone && safeCeil(bestValue) >= best_) break;  // closed by the bound
+            if (best_ != kNone && safeCeil(steps.best()) >= best_) break;  // closed by the bound
             std::fill(sub.begin(), sub.end(), 0.0L);
             for (size_t i = 0; i < items_.size(); ++i)
                 if (chosen_[i])
@@ -280,12 +272,12 @@ private:
             if (norm <= 0) break;  // the relaxed choice covers every row with no slack priced: exact
             const long double target =
                 best_ != kNone ? static_cast<long double>(best_) : v + std::max<long double>(1.0L, v * 0.1L);
-            const long double step = theta * std::max<long double>(target - v, 1.0L) / norm;
+            const long double step = steps.theta() * std::max<long double>(target - v, 1.0L) / norm;
             for (size_t j = 0; j < rows; ++j)
                 lambda_[j] = residual_[j] > 0 ? std::max<double>(0.0, static_cast<double>(lambda_[j] + step * sub[j])) : 0.0;
         }
         completeCover(bestChosen);
-        const int64_t bound = safeCeil(bestValue);
+        const int64_t bound = safeCeil(steps.best());
         if (bound >= best_) return true;
         const int item = branchItem(bestChosen, bestReduced);
         if (item < 0) return true;  // nothing left to decide: the node's cover is its optimum
