@@ -48,7 +48,8 @@ struct ExactOptions {
     int rootIterations = 2000;
     // The stage-cut relaxation solved as an integer program at the root (model/StageCutCover.h):
     // its optimum can lie above the Lagrangian's (resnet50_train 0.8: it is the best schedule's
-    // cost, a proof at the root). It takes at most coverSeconds, and a tenth of the time left.
+    // cost, a proof at the root). Its work limit (CoverLimits::maxWork, about a second) normally
+    // ends it; at most coverSeconds and a tenth of the time left are the safety net.
     bool coverBound = true;
     double coverSeconds = 2.0;
 };

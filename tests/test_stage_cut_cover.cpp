@@ -77,8 +77,7 @@ TEST_CASE("stage-cut cover: the integer optimum equals enumeration of the coveri
     for (uint64_t seed = 0; seed < 400; ++seed) {
         const int n = 5 + static_cast<int>(rng() % 6);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.35, .maxCost = 20}, seed + 4000);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         std::vector<int> maxDrops(n);
         for (int& d : maxDrops) d = static_cast<int>(rng() % 3);
         CAPTURE(seed);
@@ -123,8 +122,7 @@ TEST_CASE("stage-cut cover: never above the exhaustive optimum of the schedule a
     for (uint64_t seed = 0; seed < 400; ++seed) {
         const int n = 4 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.45, .maxCost = 30}, seed + 9000);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 1 + static_cast<int>(rng() % 3);
         CAPTURE(seed);
         const auto exact = testing::bruteForce(g, budget, copies);
@@ -153,8 +151,7 @@ TEST_CASE("stage-cut cover: solve reports infeasible where only the integer prog
         std::mt19937_64 rng(seed);
         const int n = 5 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.3}, seed + 20000);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const std::vector<int> drops(n, 1);
         if (StageCutBound(g, budget).provesInfeasible(drops)) continue;
         if (!solveStageCutCover(g, budget, drops).infeasible) continue;

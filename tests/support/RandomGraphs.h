@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/Graph.h"
+#include "model/Peak.h"
 
 namespace moccasin::testing {
 
@@ -35,6 +36,12 @@ inline Graph randomDag(const RandomDagSpec& spec, uint64_t seed) {
         if (v > 0 && !hasInput) edges.emplace_back(static_cast<int>(rng() % static_cast<uint64_t>(v)), v);
     }
     return Graph("random", std::move(ids), std::move(cost), std::move(size), std::move(edges));
+}
+
+// A budget drawn uniformly between the lower limit and the reference peak (both included).
+inline int64_t randomBudget(const Graph& g, std::mt19937_64& rng) {
+    const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+    return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
 }
 
 // A graph from explicit lists, for hand-made cases.
