@@ -71,25 +71,13 @@ public:
 
     OrderRun run(const OrderStart& start) {
         if (start.plan) incumbent_.offer(*start.plan, "warm start");
-        warm(start.greedy);
+        const GreedyResult greedy = runGreedy(start.greedy);
+        // The root bounds come before any search, so that each is computed once per order (the
+        // searches get them as their known lower bound) and an infeasible relaxation ends the run.
+        rootBounds();
         if (out_.provedInfeasible) return finish();
-        out_.bound = std::max(out_.bound, g_.baselineCost());
-        if (!large()) {
-            out_.bound = std::max(out_.bound, rootLowerBound(inst_, 200,
-                                                             incumbent_.has() ? incumbent_.cost()
-                                                                              : saturatingDouble(g_.baselineCost())));
-            if (exact_.model.recomputeBound && exact_.coverBound) {
-                const CoverResult cover = rootCoverBound(inst_, exact_, deadline_);
-                out_.statistics["root_cover"] = {{"bound", cover.bound}, {"exact", cover.exact}, {"nodes", cover.nodes}};
-                // No cover: no plan exists (beside a schedule, Solver reports the contradiction).
-                if (cover.infeasible) {
-                    out_.provedInfeasible = true;
-                    return finish();
-                }
-                out_.bound = std::max(out_.bound, g_.baselineCost() + cover.bound);
-                exact_.coverBound = false;  // the exact search gets it as its known lower bound
-            }
-        }
+        reachBudget(greedy);
+        if (out_.provedInfeasible) return finish();
         if (!(incumbent_.has() && incumbent_.cost() <= out_.bound)) search();
         return finish();
     }
@@ -111,11 +99,11 @@ private:
         return out_;
     }
 
-    // The greedy, and the feasibility descent when the greedy meets no schedule.
-    void warm(const std::optional<GreedyResult>& done) {
+    // The greedy (free order ran it already, with its own share of the time).
+    GreedyResult runGreedy(const std::optional<GreedyResult>& done) {
         GreedyResult greedy;
         if (done) {
-            greedy = *done;  // free order ran it already, with its own share of the time
+            greedy = *done;
         } else {
             // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
             Deadline greedyShare(deadline_.share(0.3));
@@ -129,6 +117,28 @@ private:
         if (!greedy.plan && opt_.order == OrderMode::Given)
             out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
         if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
+        return greedy;
+    }
+
+    // The baseline, the stage-cut Lagrangian and the relaxation's integer optimum (not on large
+    // graphs: there they take long and prove little).
+    void rootBounds() {
+        out_.bound = std::max(out_.bound, g_.baselineCost());
+        if (large()) return;
+        out_.bound = std::max(out_.bound, rootLowerBound(inst_, 200,
+                                                         incumbent_.has() ? incumbent_.cost()
+                                                                          : saturatingDouble(g_.baselineCost())));
+        if (!(exact_.model.recomputeBound && exact_.coverBound)) return;
+        const CoverResult cover = rootCoverBound(inst_, exact_, deadline_);
+        out_.statistics["root_cover"] = {{"bound", cover.bound}, {"exact", cover.exact}, {"nodes", cover.nodes}};
+        // No cover: no plan exists (beside a schedule, Solver reports the contradiction).
+        if (cover.infeasible) out_.provedInfeasible = true;
+        else out_.bound = std::max(out_.bound, g_.baselineCost() + cover.bound);
+        exact_.coverBound = false;  // the exact searches get it as their known lower bound
+    }
+
+    // When the greedy met no schedule: a short exact search, then the feasibility descent.
+    void reachBudget(const GreedyResult& greedy) {
         if (incumbent_.has() || opt_.strategy == "exact" || deadline_.expired()) return;
         if (opt_.strategy == "auto" && !opt_.deterministic && !large()) {
             // A short exact search first: on small instances it finds a schedule or proves
@@ -136,7 +146,6 @@ private:
             std::optional<double> left = deadline_.remaining();
             Deadline share(left ? std::optional<double>(std::min(*left, std::min(2.0, 0.1 * (*left + deadline_.elapsed()))))
                                 : std::optional<double>(2.0));
-            out_.bound = std::max(out_.bound, g_.baselineCost());
             ExactResult r = runExact(share);
             if (r.provedInfeasible || incumbent_.has()) return;
         }
