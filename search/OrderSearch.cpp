@@ -45,6 +45,14 @@ public:
             anneal();
             if (!pressurePhase_) proven();
             collect(pressurePhase_ ? "/pressure" : "");
+        } else if (withBudget_ && options_.budget < proof_.lowerBound()) {
+            // The reference order has the lowest peak, but no order fits the budget: orders with
+            // the same peak and less memory above the budget may need less recomputation.
+            addStart("reference", identity_);
+            pressurePhase_ = true;
+            starts_.back().annealer->targetPressure(options_.budget);
+            anneal();
+            collect("/pressure");
         }
         return result();
     }
@@ -113,9 +121,12 @@ private:
 
     void collect(const char* phase) {
         for (Start& s : starts_)
-            if (s.annealer->bestPeak() < referencePeak_)
+            if (s.annealer->bestPeak() < referencePeak_ ||
+                (pressurePhase_ && s.annealer->bestPeak() == referencePeak_ && s.annealer->bestPressure() < referencePressure()))
                 found_.push_back(candidate(s.annealer->bestOrder(), s.annealer->bestPeak(), s.origin + phase, s.annealer->bestSeconds()));
     }
+
+    double referencePressure() const { return OrderProfile(g_, identity_).excessAbove(options_.budget); }
 
     OrderCandidate candidate(std::vector<int> order, int64_t peak, std::string origin, double seconds) const {
         OrderCandidate c{std::move(order), peak, 0, std::move(origin), seconds};

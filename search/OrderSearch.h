@@ -7,8 +7,10 @@
 // its precedence window or drag its descendants or ancestors along, scored incrementally
 // (search/OrderProfile.h). The starts share the moves in rounds of doubling length. Lower bounds
 // and an exact walk for narrow graphs (search/OrderProof.h) stop the search once the best order
-// is provably optimal; on graphs where the reference order already is, nothing is searched. The search is deterministic for a
-// given seed and number of moves; a deadline or stop request only cuts the same sequence short.
+// is provably optimal. Where the reference order already is, only the pressure at the budget is
+// lowered, from the reference order, and only when the budget lies below every order's peak
+// (without a budget nothing is searched). The search is deterministic for a given seed and
+// number of moves; a deadline or stop request only cuts the same sequence short.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -49,8 +49,7 @@ TEST_CASE("bound windows: the windowed stage-cut bound never exceeds the restric
     for (uint64_t seed = 0; seed < 400; ++seed) {
         const int n = 4 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.45}, seed + 300);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 2 + static_cast<int>(rng() % 2);
         const Restriction r = randomRestriction(g, rng);
         CAPTURE(seed);
@@ -87,8 +86,7 @@ TEST_CASE("bound windows: the model under copy-end and stage decisions never cut
     for (uint64_t seed = 0; seed < 300; ++seed) {
         const int n = 4 + static_cast<int>(rng() % 3);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.45}, seed + 900);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 2;
         const Restriction r = randomRestriction(g, rng);
         CAPTURE(seed);

@@ -28,8 +28,7 @@ TEST_CASE("brute force: its best plans pass the validator and agree with materia
     std::mt19937_64 rng(3);
     for (uint64_t seed = 0; seed < 60; ++seed) {
         Graph g = testing::randomDag({.nodes = 3 + static_cast<int>(seed % 4)}, seed);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         auto r = testing::bruteForce(g, budget, 2);
         if (!r.optimum) continue;  // budgets between the limit and the peak can be infeasible
         Schedule s = materialize(g, StagedPlan{r.bestPlan});

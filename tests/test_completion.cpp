@@ -36,8 +36,7 @@ TEST_CASE("completion: equals materialize of its plan and finds the first overlo
     for (uint64_t seed = 0; seed < 200; ++seed) {
         const int n = 3 + static_cast<int>(rng() % 10);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 70);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 1 + static_cast<int>(rng() % 3);
         RematModel model(Instance{g, budget, copies}, ModelOptions{});
         solver::Engine& e = model.engine();

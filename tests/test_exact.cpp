@@ -51,8 +51,7 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
         int n = 4 + static_cast<int>(rng() % static_cast<uint64_t>(maxNodes - 3));
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.25 + 0.35 * static_cast<double>(rng() % 100) / 100},
                                      seed + 1000);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         ExactOptions opt;
         opt.seed = seed;
         opt.restarts = seed % 2 == 0;
@@ -75,8 +74,7 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
     Tally tally;
     for (uint64_t seed = 0; seed < 60; ++seed) {
         Graph g = testing::randomDag({.nodes = 6, .edgeProbability = 0.4}, seed + 5000);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
         for (int variant = 0; variant < 5; ++variant) {
             ExactOptions opt;

@@ -48,8 +48,8 @@ TEST_CASE("free-order brute force: never above the given-order optimum, equal on
     for (uint64_t seed = 0; seed < 120; ++seed) {
         Graph g = testing::randomDag({.nodes = 2 + static_cast<int>(seed % 5), .edgeProbability = 0.35}, seed);
         int copies = 1 + static_cast<int>(seed % 3);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
+        int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
         auto given = testing::bruteForce(g, budget, copies);
         auto free = freeOrderBruteForce(g, budget, copies);

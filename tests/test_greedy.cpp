@@ -74,8 +74,7 @@ TEST_CASE("greedy: on tiny DAGs it never beats the exhaustive optimum and usuall
     for (uint64_t seed = 0; seed < 400; ++seed) {
         int n = 4 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.2 + 0.4 * static_cast<double>(rng() % 100) / 100}, seed);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         int copies = 1 + static_cast<int>(rng() % 3);
         CAPTURE(seed);
         auto exact = testing::bruteForce(g, budget, copies);
@@ -106,8 +105,8 @@ TEST_CASE("greedy: 500 generated layered graphs of 5 to 200 nodes") {
         p.nodes = 5 + static_cast<int>(rng() % 196);
         p.seed = seed;
         Graph g = parseGraphJson(generateLayeredGraph(p).dump(), "generated");
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
+        const int64_t hi = referencePeak(g);
         CAPTURE(seed);
         CAPTURE(p.nodes);
         bool ok = greedyValid(g, budget, 2);

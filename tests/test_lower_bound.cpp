@@ -30,8 +30,7 @@ TEST_CASE("lower bound: never above the exhaustive optimum on tiny graphs") {
     for (uint64_t seed = 0; seed < 300; ++seed) {
         int n = 4 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.45}, seed);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         int copies = 1 + static_cast<int>(rng() % 3);
         CAPTURE(seed);
         auto exact = testing::bruteForce(g, budget, copies);
@@ -79,8 +78,7 @@ TEST_CASE("lower bound: prefix-sum gains equal the reference loop over every sta
     for (uint64_t seed = 0; seed < 200; ++seed) {
         const int n = 5 + static_cast<int>(rng() % 60);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.15}, seed + 40);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
         StageCutBound bound(g, budget);
         std::vector<int> paid(n), free(n);
@@ -112,8 +110,7 @@ TEST_CASE("lower bound: any nonnegative multipliers give a bound below the exhau
     for (uint64_t seed = 0; seed < 200; ++seed) {
         const int n = 4 + static_cast<int>(rng() % 4);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.45}, seed + 600);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 2;
         auto exact = testing::bruteForce(g, budget, copies);
         if (!exact.optimum) continue;
@@ -139,8 +136,7 @@ TEST_CASE("lower bound: the greedy cover is a solution of the relaxation, above 
     for (uint64_t seed = 0; seed < 200; ++seed) {
         const int n = 5 + static_cast<int>(rng() % 40);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.2}, seed + 800);
-        const int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        const int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        const int64_t budget = testing::randomBudget(g, rng);
         const int copies = 2 + static_cast<int>(rng() % 2);
         CAPTURE(seed);
         StageCutBound bound(g, budget);

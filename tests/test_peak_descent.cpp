@@ -18,8 +18,7 @@ TEST_CASE("peak descent: finds valid schedules where the greedy finds none, neve
     for (uint64_t seed = 0; seed < 400; ++seed) {
         int n = 5 + static_cast<int>(rng() % 3);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 7000);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         if (bestGreedyPlan(Instance{g, budget, 2}).plan) continue;
         ++greedyMissed;
         Deadline deadline(0.25);  // infeasible budgets run until it

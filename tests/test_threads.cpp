@@ -251,8 +251,7 @@ TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy 
     for (uint64_t seed = 0; seed < 400 && raced < 20; ++seed) {
         int n = 5 + static_cast<int>(rng() % 3);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 9000);
-        int64_t lo = budgetLowerLimit(g), hi = referencePeak(g);
-        int64_t budget = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+        int64_t budget = testing::randomBudget(g, rng);
         if (bestGreedyPlan(Instance{g, budget, 2}).plan || !testing::bruteForce(g, budget, 2).optimum) continue;
         ++raced;
         Deadline deadline(2.0);
