@@ -35,6 +35,38 @@ bool morePromising(const OrderOption& a, const OrderOption& b) {
     return a.peak < b.peak;
 }
 
+// The no-recompute schedule of the candidate with the lowest peak (the order search ranks by
+// pressure first, so the lowest peak need not be the first candidate).
+SolveOutcome noRecomputeInLowestOrder(const Graph& g, const OrderSearchResult& found, const SolveOptions& options,
+                                      SolveRecord& record, SolveOutcome out) {
+    const OrderCandidate* lowest = nullptr;
+    for (const OrderCandidate& c : found.candidates)
+        if (!lowest || c.peak < lowest->peak) lowest = &c;
+    std::vector<int> order = lowest ? lowest->order : identityOrder(g.numNodes());
+    const int64_t peak = lowest ? lowest->peak : noRecomputePeak(g, order);
+    if (peak > options.budget) {
+        out.status = SolveStatus::Unknown;
+        out.message = "the no-recompute schedule of the lowest-peak order found peaks at " + std::to_string(peak) +
+                      ", above the budget " + std::to_string(options.budget);
+        return out;
+    }
+    OrderedGraph ordered{std::make_shared<const Graph>(relabelled(g, order)), order};
+    RecordSink sink(record, ordered.graph, ordered.order);
+    const Deadline untimed(std::nullopt);
+    Incumbent seed(Instance{*ordered.graph, options.budget, options.copies}, untimed);
+    seed.setSink(&sink);
+    seed.offer(StagedPlan::noRecompute(g.numNodes()), "none");
+    out.solution = record.best();
+    if (!out.solution) {
+        out.status = SolveStatus::Unknown;
+        out.message = "no schedule found within the limits";
+        return out;
+    }
+    // Every node computed once: the baseline cost, optimal in every order.
+    out.status = out.solution->cost == record.bound() ? SolveStatus::Optimal : SolveStatus::Feasible;
+    return out;
+}
+
 }  // namespace
 
 SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRecord& record, const Deadline& deadline) {
@@ -46,7 +78,8 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     //    at most: the search of the chosen order needs the rest. It returns early when its
     //    best order is proven lowest or fits the budget as is.
     OrderSearchOptions os;
-    os.budget = options.budget;
+    // For the no-recompute strategy only the peak matters: no pressure phase.
+    os.budget = options.strategy == "none" ? 0 : options.budget;
     os.seed = options.seed + 1;
     std::optional<double> left = deadline.remaining();
     Deadline orderPhase(left ? std::optional<double>(0.15 * *left) : std::optional<double>(10.0));
@@ -55,6 +88,13 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
                              {"peak_lower_bound", found.lowerBound},
                              {"proven_lowest_peak", found.provenOptimal},
                              {"seconds", orderPhase.elapsed()}};
+
+    // --strategy none: the no-recompute schedule of the lowest-peak order found, and nothing else.
+    if (options.strategy == "none") {
+        out.statistics = stats;
+        out.lowerBound = record.bound();
+        return noRecomputeInLowestOrder(g, found, options, record, std::move(out));
+    }
 
     // 2. Each candidate relabelled and tried by the greedy; the reference order always among them,
     //    so the result is never worse than the given order's greedy.
@@ -106,12 +146,15 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
             hint = copiesHint(Instance{*options_[i].graph.graph, options.budget, options.copies}, clock);
     }
 
+    // --strategy greedy: the cheapest greedy over the orders (already offered), no search.
+    const bool searchOrders_ = options.strategy != "greedy";
+
     // 3. The full search on the most promising order, then on the next ones while time is left
     //    (a search that proves its order's optimum returns early; on small graphs every
     //    candidate, the reference order included, gets its proof).
     nlohmann::json runs = nlohmann::json::array();
     std::string lastMessage;
-    for (size_t i = 0; i < options_.size(); ++i) {
+    for (size_t i = 0; i < options_.size() && searchOrders_; ++i) {
         if (deadline.expired()) break;
         // A schedule at the baseline cost is optimal in every order: nothing left to search.
         if (record.best() && record.bestCost() <= record.bound()) break;
@@ -126,6 +169,8 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     out.lowerBound = record.bound();  // the baseline: valid for every order
     if (!out.solution) {
         out.status = SolveStatus::Unknown;
+        if (!searchOrders_ && !options_.empty() && options_[0].greedy)
+            lastMessage = "the greedy could not meet the budget in any order tried: " + options_[0].greedy->failure;
         out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
         if (!hint.empty()) out.message += "; " + hint;
         return out;

@@ -141,8 +141,9 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     Deadline deadline(timeLimit);
     SolveRecord record(deadline, options.onImprovement);
     record.raiseBound(g.baselineCost());  // every node is computed at least once, in any order
-    if (!search) return solveSimple(g, options, record);
+    // Free order runs every strategy through its order search (none and greedy stop before the search).
     if (options.order == OrderMode::Free) return solveFreeOrder(g, options, record, deadline);
+    if (!search) return solveSimple(g, options, record);
 
     OrderedGraph given{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), {}};
     OrderStart start;

@@ -102,3 +102,75 @@ TEST_CASE("solve free order: a reordering that avoids all recomputation is prove
     CHECK(out.solution->cost == g.baselineCost());
     CHECK(validateSchedule(g, out.solution->schedule().computations, budget, 1).ok);
 }
+
+TEST_CASE("solve free order: strategies none and greedy run on the orders found") {
+    // The two chains of the case above: only a reordering meets the budget without recomputation.
+    Graph g = makeGraph({1, 1, 1, 1}, {10, 10, 1, 1}, {{0, 2}, {1, 3}});
+    const int64_t budget = 11;
+    for (const char* strategy : {"none", "greedy"}) {
+        CAPTURE(strategy);
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.copies = 1;
+        opt.strategy = strategy;
+        opt.timeLimitSeconds = 5;
+        SolveOutcome given = solve(g, opt);
+        CHECK_FALSE(given.solution);  // the reference order holds 10 + 10 at once
+        opt.order = OrderMode::Free;
+        SolveOutcome out = solve(g, opt);
+        REQUIRE(out.solution);
+        CHECK(out.status == SolveStatus::Optimal);
+        CHECK(out.solution->cost == g.baselineCost());
+        CHECK(validateSchedule(g, out.solution->schedule().computations, budget, 1).ok);
+    }
+    // At a budget every order's no-recompute schedule exceeds (copies 1: no recomputation, and
+    // exhaustive search over the orders finds nothing), none says so and returns no schedule.
+    int found = 0;
+    for (uint64_t seed = 0; seed < 40 && found < 5; ++seed) {
+        Graph h = randomDag({.nodes = 6, .edgeProbability = 0.35}, seed + 700);
+        int64_t below = budgetLowerLimit(h);
+        while (below < referencePeak(h) && !freeOrderBruteForce(h, below + 1, 1).optimum) ++below;
+        if (below >= referencePeak(h) || freeOrderBruteForce(h, below, 1).optimum) continue;
+        ++found;
+        CAPTURE(seed);
+        SolveOptions opt;
+        opt.budget = below;
+        opt.order = OrderMode::Free;
+        opt.strategy = "none";
+        opt.timeLimitSeconds = 5;
+        SolveOutcome out = solve(h, opt);
+        CHECK_FALSE(out.solution);
+        CHECK(out.status == SolveStatus::Unknown);
+        CHECK(out.message.find("lowest-peak order") != std::string::npos);
+    }
+    CHECK(found > 0);
+}
+
+TEST_CASE("solve free order: the greedy strategy against exhaustive search over all orders") {
+    std::mt19937_64 rng(21);
+    int solved = 0;
+    for (uint64_t seed = 0; seed < 60; ++seed) {
+        Graph g = randomDag({.nodes = 3 + static_cast<int>(seed % 4), .edgeProbability = 0.4}, seed + 500);
+        const int64_t budget = randomBudget(g, rng);
+        CAPTURE(seed);
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.copies = 2;
+        opt.order = OrderMode::Free;
+        opt.strategy = "greedy";
+        opt.timeLimitSeconds = 5;
+        SolveOutcome out = solve(g, opt);
+        const auto optimum = freeOrderBruteForce(g, budget, 2).optimum;
+        if (!out.solution) continue;
+        ++solved;
+        REQUIRE(optimum);
+        CHECK(out.solution->cost >= *optimum);
+        CHECK(validateSchedule(g, out.solution->schedule().computations, budget, 2).ok);
+        CHECK((out.status == SolveStatus::Optimal) == (out.solution->cost == g.baselineCost()));
+        // Never worse than the greedy of the reference order.
+        opt.order = OrderMode::Given;
+        SolveOutcome given = solve(g, opt);
+        if (given.solution) CHECK(out.solution->cost <= given.solution->cost);
+    }
+    CHECK(solved >= 30);
+}
