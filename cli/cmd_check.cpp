@@ -121,6 +121,13 @@ int cmdCheck(const std::vector<std::string>& argv) {
     const ValidationResult v = validateSchedule(g, file.computations, budget, copies);
     std::optional<std::string> violation;
     if (!v.ok) violation = v.violation;
+    // A solve that found no schedule writes a file without computations: say that, not which
+    // node is missing.
+    if (!v.ok && file.computations.empty() && g.numNodes() > 0)
+        violation = "the file holds no schedule" +
+                    (file.status ? " (the solve's status: " + *file.status +
+                                       (file.message ? "; " + *file.message : std::string()) + ")"
+                                 : std::string());
     if (!violation) violation = checkClaims(file, v);
     if (!violation) violation = checkReplay(g, file, v);
     return report(g, violation, v, budget, copies, asJson);

@@ -164,6 +164,14 @@ std::optional<int64_t> optionalInt64(const json& doc, const char* key) {
     return toInt64(*it, key, key);
 }
 
+// An optional top-level string: absent or null means "not given".
+std::optional<std::string> optionalString(const json& doc, const char* key) {
+    auto it = doc.find(key);
+    if (it == doc.end() || it->is_null()) return std::nullopt;
+    if (!it->is_string()) throw Problem{std::string(key) + " must be a string, got " + describe(*it), key};
+    return it->get<std::string>();
+}
+
 void checkFormat(const json& doc) {
     if (!doc.is_object()) throw Problem{"not a schedule: the top level must be a JSON object", "top level"};
     const json& f = member(doc, "format", "");
@@ -376,6 +384,8 @@ ScheduleFile parseScheduleJson(const std::string& text, const std::string& sourc
         out.budget = optionalInt64(doc, "budget");
         out.objective = optionalInt64(doc, "objective");
         out.peakMemory = optionalInt64(doc, "peak_memory");
+        out.status = optionalString(doc, "status");
+        out.message = optionalString(doc, "message");
         if (auto c = optionalInt64(doc, "copies")) {
             if (*c < 1) throw Problem{"copies must be >= 1", "copies"};
             if (*c > std::numeric_limits<int>::max())

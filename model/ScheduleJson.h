@@ -52,6 +52,8 @@ struct ScheduleFile {
     std::optional<int64_t> budget, objective, peakMemory;
     std::optional<int> copies;
     nlohmann::json operations;  // null if absent
+    // What the solve that wrote the file said (a file without a schedule says why).
+    std::optional<std::string> status, message;
 };
 
 // Throws InputError "<file>: <problem> (<json path>)" for an unreadable or non-JSON file, a wrong

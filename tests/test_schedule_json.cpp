@@ -182,6 +182,8 @@ TEST_CASE("schedule json: optional fields may be absent or null") {
     CHECK_FALSE(s.objective.has_value());
     CHECK_FALSE(s.peakMemory.has_value());
     CHECK_FALSE(s.copies.has_value());
+    CHECK_FALSE(s.status.has_value());
+    CHECK_FALSE(s.message.has_value());
     CHECK(s.operations.is_null());
     CHECK(s.computations.size() == 1);
 }
@@ -223,6 +225,8 @@ TEST_CASE("schedule json: reader errors name the problem and the place") {
     CHECK(with("/operations/0/op", "drop") ==
           "op must be \"compute\" or \"free\", got \"drop\" (operations[0].op)");
     CHECK(with("/operations/0/node", "x") == "unknown node id \"x\" (operations[0].node)");
+    CHECK(with("/status", 3) == "status must be a string, got 3 (status)");
+    CHECK(with("/message", json::array()) == "message must be a string, got [] (message)");
 
     CHECK_THROWS_AS(readScheduleFile("/nonexistent/moccasin/schedule.json", g), InputError);
 }
@@ -401,6 +405,24 @@ TEST_CASE("moccasin check: exit codes and output") {
     json badVerdict = json::parse(badJson.out);
     CHECK(badVerdict["valid"] == false);
     CHECK(badVerdict["violation"] == "memory over budget at event 3: 60 > budget 30");
+
+    // A solve that found no schedule wrote the file: check says so, with the solve's reason.
+    json none = doc;
+    none["computations"] = json::array();
+    none["operations"] = json::array();
+    none["status"] = "unknown";
+    none["message"] = "no schedule found within the limits";
+    none["objective"] = nullptr;
+    none["peak_memory"] = nullptr;
+    TempFile empty(none.dump());
+    Run noSchedule = runCheck(graph.path() + " " + empty.path());
+    CHECK(noSchedule.code == 6);
+    CHECK(noSchedule.out ==
+          "VIOLATION: the file holds no schedule (the solve's status: unknown; no schedule found within the limits)\n");
+    none.erase("status");
+    none.erase("message");
+    TempFile bare(none.dump());
+    CHECK(runCheck(graph.path() + " " + bare.path()).out == "VIOLATION: the file holds no schedule\n");
 
     TempFile notJson("not json");
     Run bad = runCheck(graph.path() + " " + notJson.path());
