@@ -1,6 +1,7 @@
 // A small command-line parser shared by the subcommands: positional arguments, "--name value"
 // (or "--name=value") options and "--flag" switches. Unknown options are usage errors (exit 2).
 #pragma once
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -81,12 +82,18 @@ public:
             used = 0;
         }
         if (used == 0 || used != v->size() || !(x >= lo && x <= hi))
-            throw UsageError("option " + name + " needs a number in [" + std::to_string(lo) + ", " +
-                             std::to_string(hi) + "], got '" + *v + "'");
+            throw UsageError("option " + name + " needs a number from " + shortNumber(lo) + " to " + shortNumber(hi) +
+                             ", got '" + *v + "'");
         return x;
     }
 
 private:
+    // 0, 0.5, 1e+09: what a user would type, not std::to_string's six decimals.
+    static std::string shortNumber(double x) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", x);
+        return buf;
+    }
     static bool isNumber(const std::string& s) {
         return s.size() > 1 && s[0] == '-' && (std::isdigit(static_cast<unsigned char>(s[1])) || s[1] == '.');
     }
