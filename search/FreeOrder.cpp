@@ -12,6 +12,9 @@ namespace moccasin {
 
 namespace {
 
+// Moves of the order search under --deterministic: about a second on the paper's graphs.
+constexpr int64_t kDeterministicOrderMoves = 2'000'000;
+
 // One execution order under consideration: the relabelled graph and what the greedy makes of it.
 struct OrderOption {
     OrderedGraph graph;
@@ -81,6 +84,9 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     // For the no-recompute strategy only the peak matters: no pressure phase.
     os.budget = options.strategy == "none" ? 0 : options.budget;
     os.seed = options.seed + 1;
+    // --deterministic: a fixed number of moves, so the orders do not depend on the clock (the
+    // time share below still cuts a search that has not finished by then).
+    if (options.deterministic) os.maxMoves = kDeterministicOrderMoves;
     std::optional<double> left = deadline.remaining();
     Deadline orderPhase(left ? std::optional<double>(0.15 * *left) : std::optional<double>(10.0));
     OrderSearchResult found = searchOrders(g, os, orderPhase);
@@ -123,7 +129,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         OrderOption& o = options_[i];
         if (deadline.expired() && !tried.empty()) break;
         Deadline share(greedyPhase.share(1.0 / static_cast<double>(options_.size() - i)));
-        o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share);
+        o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share, !options.deterministic);
         if (o.greedy->plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *o.greedy->plan)).cost;
             // Offered at once, so a schedule exists on disk before the long search starts.

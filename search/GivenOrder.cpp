@@ -107,7 +107,8 @@ private:
         } else {
             // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
             Deadline greedyShare(deadline_.share(0.3));
-            greedy = bestGreedyPlan(inst_, &greedyShare);
+            // --deterministic: a fixed number of restarts, so the result does not depend on the clock.
+            greedy = bestGreedyPlan(inst_, &greedyShare, !opt_.deterministic);
         }
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");

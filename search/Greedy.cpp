@@ -480,7 +480,8 @@ namespace {
 // lowest plan over it, and the penalties learnt from failed walks.
 class GreedyPortfolio {
 public:
-    GreedyPortfolio(const Instance& inst, const Deadline* deadline) : inst_(inst), deadline_(deadline) {}
+    GreedyPortfolio(const Instance& inst, const Deadline* deadline, bool timedRestarts)
+        : inst_(inst), deadline_(deadline), timedRestarts_(timedRestarts) {}
 
     GreedyResult run() {
         // Every rule with exact scores; when none meets the budget, jittered scores; when that
@@ -491,7 +492,7 @@ public:
         // other round after it: it meets tight budgets the plain rules miss on large graphs, so it
         // goes first (under a short deadline it may be the only walk), and is a little dearer
         // where both meet the budget.
-        const uint64_t restarts = deadline_ && deadline_->hasLimit() ? kTimedRestarts : kNoisyRestarts;
+        const uint64_t restarts = timedRestarts_ && deadline_ && deadline_->hasLimit() ? kTimedRestarts : kNoisyRestarts;
         for (uint64_t noise = 0; noise < restarts + 1 && (noise < 1 || !best_.plan); ++noise) {
             if (noise == 0) walk(VictimRule::Dtr, 0, true, false);
             for (VictimRule rule : kRules) {
@@ -537,6 +538,7 @@ private:
 
     const Instance& inst_;
     const Deadline* deadline_;
+    bool timedRestarts_;
     GreedyResult best_;
     int64_t bestCost_ = std::numeric_limits<int64_t>::max();
     int walks_ = 0;
@@ -544,8 +546,8 @@ private:
 
 }  // namespace
 
-GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline) {
-    return GreedyPortfolio(inst, deadline).run();
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool timedRestarts) {
+    return GreedyPortfolio(inst, deadline, timedRestarts).run();
 }
 
 }  // namespace moccasin

@@ -47,9 +47,10 @@ struct GreedyResult {
 GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options = {});
 
 // Runs every victim rule and keeps the cheapest plan that meets the budget; when none does,
-// retries with jittered scores. Stops early (keeping what it has) once `deadline` expires. When
-// no walk meets the budget, `overBudget` holds the plan with the lowest peak among walks that
-// went on over the budget.
-GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr);
+// retries with jittered scores: a fixed number of rounds, or, with a time limit and
+// `timedRestarts`, rounds until the deadline (then the result depends on the clock). Stops early
+// (keeping what it has) once `deadline` expires. When no walk meets the budget, `overBudget`
+// holds the plan with the lowest peak among walks that went on over the budget.
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr, bool timedRestarts = true);
 
 }  // namespace moccasin
