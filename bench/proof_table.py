@@ -3,7 +3,7 @@
 `--strategy auto`, `--threads 2`, 60 s) per instance and variant, and prints a markdown table:
 status, best TDI, proven lower bound as a TDI, the gap between them, wall time (the time to the
 proof when optimal), the exact search's nodes and nodes per second, the stage-cut bound's calls,
-and `moccasin check` of the schedule.
+the exact search's restarts and the nogoods they recorded, and `moccasin check` of the schedule.
 
 Variants are named flag sets (see VARIANTS); `before` runs --baseline-binary with no flags, to
 compare against an older build. Run nothing else on the machine meanwhile.
@@ -40,11 +40,15 @@ VARIANTS = {
     "ttef": ["--ttef"],                 # timetable-edge-finding on
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
+    "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
+    # Without the root's integer program the Keras instances need the search for their proof:
+    "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
+    "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],
 }
 
 print(f"`--strategy {args.strategy} --threads {args.threads} --time-limit {args.time_limit:g}`\n")
-print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | check |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | restarts | nogoods | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "s.json")
     for inst in args.instances.split(","):
@@ -58,7 +62,7 @@ with tempfile.TemporaryDirectory() as tmp:
                                 extra=["--strategy", args.strategy] + VARIANTS[v])
             d = row["doc"]
             if d is None:
-                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | |")
+                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | |")
                 continue
             solver = d["solver"]
             e = solver["statistics"].get("exact", {})
@@ -70,6 +74,8 @@ with tempfile.TemporaryDirectory() as tmp:
             wall = solver.get("wall_seconds", 0)
             nodes = e.get("nodes", 0)
             calls = e.get("propagators", {}).get("recompute-bound", {}).get("calls", 0)
+            nogoods = e.get("nogoods", {}).get("recorded", 0)
             print(f"| {name} | {budget} | {v} | {d['status']} | {fmt(tdi)} | {fmt(lbtdi)} | {fmt(gap)} | "
-                  f"{wall:.1f} | {nodes} | {nodes / wall if wall > 0 else 0:.0f} | {calls} | {check_mark(row)} |")
+                  f"{wall:.1f} | {nodes} | {nodes / wall if wall > 0 else 0:.0f} | {calls} | {e.get('restarts', 0)} | "
+                  f"{nogoods} | {check_mark(row)} |")
             sys.stdout.flush()

@@ -57,6 +57,8 @@ const char* kSolveHelp =
     "  --no-cover-bound           the root bound is the stage-cut relaxation's Lagrangian only\n"
     "                             (by default that relaxation is also solved as an integer program)\n"
     "  --no-restarts              one depth-first run, no restarts\n"
+    "  --no-nogoods               restarts record no nogoods (by default each restart records\n"
+    "                             the refuted part of its last branch)\n"
     "  --luby-restarts            keep restarting after a schedule is known (default: one\n"
     "                             run without restarts from then on, so it can end in a proof)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
@@ -132,7 +134,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
-               "--luby-restarts", "--bound-windows", "--no-cover-bound"});
+               "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -166,6 +168,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.restartsAfterIncumbent = args.flag("--luby-restarts");
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
+    opt.exact.nogoods = !args.flag("--no-nogoods");
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     opt.deterministic = args.flag("--deterministic");

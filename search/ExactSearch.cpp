@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 
 #include "model/LowerBound.h"
 #include "search/Incumbent.h"
 #include "search/TreeSearch.h"
+#include "solver/NogoodStore.h"
 
 namespace moccasin {
 
@@ -67,6 +69,11 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
         if (coverInfeasible && incumbent.has()) result.lowerBound = std::numeric_limits<int64_t>::max();
     }
     TreeSearch search(model, incumbent, opt.seed);
+    solver::NogoodStore* nogoods = nullptr;
+    if (opt.nogoods && opt.restarts && !exhausted) {
+        nogoods = &model.engine().addPropagator(std::make_unique<solver::NogoodStore>());
+        search.setNogoodStore(nogoods);
+    }
     bool limitHit = false;
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {
         const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
@@ -98,6 +105,13 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                          {"work", model.engine().stats().work},
                          {"propagators", model.propagatorStats()}};
     if (!coverStats.is_null()) result.statistics["root_cover"] = coverStats;
+    if (nogoods) {
+        result.statistics["nogoods"] = {{"recorded", search.nogoodsRecorded()},
+                                        {"stored", nogoods->size()},
+                                        {"literals", nogoods->literals()},
+                                        {"unit_at_root", nogoods->unitAtRoot()},
+                                        {"prunings", nogoods->units()}};
+    }
     return result;
 }
 

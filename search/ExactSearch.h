@@ -1,8 +1,9 @@
 // Exact search: depth-first branch and bound over the constraint model (search/RematModel.h),
 // with peak-driven branching, Luby restarts until a schedule is known (then one run without
-// restarts: there is no nogood learning, so only an unrestarted run keeps the closed part of the
-// tree), a warm start, a root stage-cut bound whose multipliers start the search's bound,
-// time/failure limits and an optimality proof when the tree is exhausted.
+// restarts, by default: measured faster to a proof than restarting, see bench/README.md), each
+// restart recording the refuted part of its branch as nogoods (solver/NogoodStore.h), a warm
+// start, a root stage-cut bound whose multipliers start the search's bound, time/failure limits
+// and an optimality proof when the tree is exhausted.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
 // copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
@@ -33,12 +34,15 @@ struct ExactOptions {
     std::optional<double> timeLimitSeconds;
     uint64_t failLimit = UINT64_MAX;  // total failures over all restarts
     bool restarts = true;             // Luby restarts with randomized tie-breaking
-    // Keep restarting once a schedule is known. Off by default: without nogood learning a restart
-    // throws away the part of the tree already closed, so a proof (a run that exhausts the tree)
-    // needs one run without a limit; restarts only help to find a first schedule
-    // (bench/README.md, "Proofs": mobilenet and segnet at 0.8 are proven only without them).
+    // Keep restarting once a schedule is known. Off by default: without nogoods a restart throws
+    // away the part of the tree already closed, so no proof came (bench/README.md, "Proofs");
+    // with nogoods restarts keep it and proofs come, but later than without restarts
+    // (bench/README.md, "Nogoods").
     bool restartsAfterIncumbent = false;
     uint64_t restartBase = 256;       // failures in the first restart run
+    // Record the refuted part of the branch at each restart as nogoods (solver/NogoodStore.h,
+    // TreeSearch::setNogoodStore), so restarted runs do not search it again.
+    bool nogoods = true;
     uint64_t seed = 0;
     ModelOptions model;
     // A root lower bound the caller already proved (combined with the search's own).

@@ -55,8 +55,41 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
             stack.push_back(child);
         }
     }
+    std::vector<std::vector<Decision>> learnt;
+    if (outcome == Outcome::FailLimit && nogoods_ && base == 0) learnt = refutedBranches(stack);
     e_.popToLevel(base);
+    for (std::vector<Decision>& nogood : learnt) {
+        ++nogoodsRecorded_;
+        // A nogood violated at the root: everything below it has been refuted.
+        if (!nogoods_->add(e_, std::move(nogood))) return Outcome::Exhausted;
+    }
     return outcome;
+}
+
+std::vector<std::vector<TreeSearch::Decision>> TreeSearch::refutedBranches(const std::vector<Frame>& stack) const {
+    // Frames below the top are on the current branch: next == 1 means alt[0] is being searched
+    // (a positive decision), next == 2 that alt[0] was refuted and alt[1] is being searched.
+    // The top frame's alternatives tried so far are all refuted.
+    std::vector<std::vector<Decision>> out;
+    std::vector<Decision> positive;
+    for (size_t i = 0; i < stack.size(); ++i) {
+        const Frame& f = stack[i];
+        if (i + 1 == stack.size()) {
+            if (f.next == 2) out.push_back(positive);
+            else if (f.next == 1) {
+                out.push_back(positive);
+                out.back().push_back(f.alt[0]);
+            }
+            break;
+        }
+        if (f.next == 1) {
+            positive.push_back(f.alt[0]);
+        } else {
+            out.push_back(positive);
+            out.back().push_back(f.alt[0]);
+        }
+    }
+    return out;
 }
 
 bool TreeSearch::branchOrSolution(Frame& f) {

@@ -13,11 +13,14 @@
 #pragma once
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include "search/Completion.h"
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
+#include "solver/BoundLiteral.h"
+#include "solver/NogoodStore.h"
 
 namespace moccasin {
 
@@ -32,16 +35,20 @@ public:
     // randomizes the peak branching's tie-breaks (for restarts and LNS diversity).
     Outcome run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source);
 
+    // With a store, a run stopped by its failure limit at level 0 records the refuted part of
+    // its last branch as nogoods (reduced nld-nogoods, Lecoutre et al. 2007): for each decision
+    // whose first alternative was refuted, the positive decisions above it and that alternative.
+    // They hold for every later run (as long as the cost only has to improve), so a restart does
+    // not search that part again.
+    void setNogoodStore(solver::NogoodStore* store) { nogoods_ = store; }
+    uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
+
     uint64_t nodes() const { return nodes_; }
     uint64_t failures() const { return failures_; }
 
 private:
-    struct Decision {
-        solver::VarId var = -1;
-        bool lower = false;  // x >= value, else x <= value
-        int64_t value = 0;
-        bool apply(solver::Engine& e) const { return lower ? e.setLb(var, value) : e.setUb(var, value); }
-    };
+    // A branch: alt[1] is the negation of alt[0].
+    using Decision = solver::BoundLiteral;
     struct Frame {
         Decision alt[2];
         int next = 0;
@@ -49,6 +56,7 @@ private:
     };
 
     bool boundObjective();
+    std::vector<std::vector<Decision>> refutedBranches(const std::vector<Frame>& stack) const;
     bool branchOrSolution(Frame& f);
     void tryCompletion(const StagedPlan& completion);
     bool peakBranch(const std::vector<Computation>& computations, int64_t t, int computedNode, Frame& f);
@@ -61,7 +69,8 @@ private:
     std::mt19937_64 rng_;
     double jitter_ = 0;
     const char* source_ = "search";
-    uint64_t nodes_ = 0, failures_ = 0;
+    uint64_t nodes_ = 0, failures_ = 0, nogoodsRecorded_ = 0;
+    solver::NogoodStore* nogoods_ = nullptr;
 };
 
 }  // namespace moccasin

@@ -15,6 +15,7 @@ using namespace moccasin;
 namespace {
 struct Tally {
     int optimal = 0, infeasible = 0;
+    uint64_t nogoods = 0, nogoodPrunings = 0;  // recorded at restarts, bounds they set
 };
 
 // Solves one instance and checks it against brute force; returns what was proven.
@@ -24,6 +25,11 @@ void checkInstance(const Graph& g, int64_t budget, int copies, const ExactOption
     if (warm) warmStart = bestGreedyPlan(Instance{g, budget, copies}).plan;
     ExactResult r = solveExact(Instance{g, budget, copies}, opt, warmStart);
     REQUIRE((r.provedOptimal || r.provedInfeasible));
+    if (r.statistics.contains("nogoods")) {
+        tally.nogoods += r.statistics["nogoods"]["recorded"].get<uint64_t>();
+        tally.nogoodPrunings += r.statistics["nogoods"]["prunings"].get<uint64_t>() +
+                                r.statistics["nogoods"]["unit_at_root"].get<uint64_t>();
+    }
     if (!exact.optimum) {
         CHECK(r.provedInfeasible);
         CHECK_FALSE(r.best);
@@ -58,6 +64,7 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
         opt.restartsAfterIncumbent = seed % 4 == 0;
         opt.model.boundWindows = seed % 3 != 0;
         opt.restartBase = 8;  // small, so restarts really happen on these tiny trees
+        opt.nogoods = seed % 8 != 2;
         CAPTURE(seed);
         CAPTURE(n);
         CAPTURE(copies);
@@ -67,6 +74,9 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
     MESSAGE(tally.optimal << " optima and " << tally.infeasible << " infeasibility proofs match the enumeration");
     CHECK(tally.optimal > 200);
     CHECK(tally.infeasible > 20);
+    MESSAGE(tally.nogoods << " nogoods recorded, " << tally.nogoodPrunings << " bounds set by them");
+    CHECK(tally.nogoods > 100);  // the restarts really recorded nogoods, and they pruned
+    CHECK(tally.nogoodPrunings > 0);
 }
 
 TEST_CASE("exact search: ablations change the work, never the optimum") {
@@ -76,17 +86,49 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
         Graph g = testing::randomDag({.nodes = 6, .edgeProbability = 0.4}, seed + 5000);
         int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
-        for (int variant = 0; variant < 5; ++variant) {
+        for (int variant = 0; variant < 6; ++variant) {
             ExactOptions opt;
             opt.model.ttef = variant != 1;
             opt.model.timetableFiltering = variant != 2;
             opt.model.recomputeBound = variant != 3;
             opt.model.boundWindows = variant != 4 && variant != 3;
-            opt.restartsAfterIncumbent = variant == 0;  // variant 0: every technique on
+            opt.restartsAfterIncumbent = variant == 0 || variant == 5;  // variant 0: every technique on
+            opt.nogoods = variant != 5;
             opt.restartBase = 8;
             CAPTURE(variant);
             checkInstance(g, budget, 2, opt, false, tally);
         }
     }
     CHECK(tally.optimal > 0);
+}
+
+TEST_CASE("exact search: restarts with and without nogoods prove the same optimum on larger graphs") {
+    // Too large for the enumeration; the two searches check each other. Restarts after every
+    // 8 failures, so most of the tree is searched in restarted runs that read the nogoods.
+    std::mt19937_64 rng(404);
+    Tally with, without;
+    for (uint64_t seed = 0; seed < 30; ++seed) {
+        Graph g = testing::randomDag({.nodes = 10 + static_cast<int>(seed % 3), .edgeProbability = 0.3}, seed + 9000);
+        int64_t budget = testing::randomBudget(g, rng);
+        CAPTURE(seed);
+        std::optional<int64_t> cost[2];
+        for (int on = 0; on < 2; ++on) {
+            ExactOptions opt;
+            opt.seed = seed;
+            opt.restartsAfterIncumbent = true;
+            opt.restartBase = 8;
+            opt.nogoods = on == 1;
+            ExactResult r = solveExact(Instance{g, budget, 2}, opt, std::nullopt);
+            REQUIRE((r.provedOptimal || r.provedInfeasible));
+            if (r.provedOptimal) cost[on] = r.bestCost;
+            Tally& t = on ? with : without;
+            t.optimal += r.provedOptimal;
+            t.infeasible += r.provedInfeasible;
+            if (on && r.statistics.contains("nogoods")) t.nogoods += r.statistics["nogoods"]["recorded"].get<uint64_t>();
+        }
+        CHECK(cost[0] == cost[1]);
+    }
+    CHECK(with.optimal == without.optimal);
+    CHECK(with.optimal > 10);
+    CHECK(with.nogoods > 100);
 }

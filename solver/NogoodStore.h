@@ -1,0 +1,72 @@
+// Nogoods over bound literals: each one says that its literals are never all true together
+// (in branch and bound: not in any schedule cheaper than the incumbent). The exact search records
+// them at restarts (search/ExactSearch.cpp) so that a restarted run does not search again what an
+// earlier run closed.
+//
+// Invariant (two watched literals, as in SAT solvers): every nogood watches its literals 0 and
+// 1 through the variables' watch lists. After propagate(), for each nogood either both watched
+// literals are not true, or the nogood is satisfied (a watched literal is false) or has been
+// propagated (its one non-true literal was made false). A watched literal turning true is the
+// only change that can make a nogood unit, and it wakes the store; backtracking only makes
+// literals less true, so the watches stay valid without any undo.
+//
+// propagateFromScratch() scans every nogood to a fixpoint. It leaves the watches to be rebuilt
+// by the next propagate() (which then also scans everything once); a nogood that has fewer than
+// two non-true literals at that moment can miss a propagation after a later backtrack, never
+// make a wrong one.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "solver/BoundLiteral.h"
+#include "solver/Propagator.h"
+
+namespace moccasin::solver {
+
+class NogoodStore final : public Propagator {
+public:
+    std::string_view name() const override { return "Nogoods"; }
+    Priority priority() const override { return Priority::Cheap; }
+    void attach(Engine& engine) override;
+    bool notify(Engine& engine, int32_t list, EventMask events) override;
+    bool propagate(Engine& engine) override;
+    bool propagateFromScratch(Engine& engine) override;
+    void onBacktrack(Engine& engine) override;
+
+    // Records a nogood; only at level 0, where it holds for the rest of the search. Propagates
+    // it there at once (a unit nogood fixes a bound, search decision style). Returns false when
+    // it is violated at level 0: then nothing below level 0 remains to be searched. An empty
+    // nogood is violated.
+    bool add(Engine& engine, std::vector<BoundLiteral> literals);
+
+    int64_t size() const { return static_cast<int64_t>(nogoods_.size()); }
+    int64_t literals() const { return literals_; }
+    int64_t units() const { return units_; }              // literals made false by a nogood
+    int64_t unitAtRoot() const { return unitAtRoot_; }    // nogoods unit when recorded (a bound at level 0)
+
+private:
+    struct Watch {
+        int32_t nogood;
+        int32_t slot;   // 0 or 1: which watched literal
+        int64_t value;  // that literal's value, so the common case (still not true) reads no nogood
+    };
+    // Watch lists are per variable and direction: list 2x holds literals [x <= v], list 2x+1
+    // literals [x >= v]; only a change of that bound can make them true.
+    static int32_t listOf(const BoundLiteral& l) { return 2 * l.var + (l.lower ? 1 : 0); }
+    void watchLiteral(Engine& engine, int32_t nogood, int32_t slot);
+    // Handles a change of the bound behind watch list `list`; false on a violated nogood.
+    bool process(Engine& engine, int32_t list);
+    bool rebuild(Engine& engine);
+    bool scanOnce(Engine& engine, bool& changed);
+
+    std::vector<std::vector<BoundLiteral>> nogoods_;
+    std::vector<std::vector<Watch>> watches_;  // per watch list (listOf)
+    std::vector<char> watched_;                // per watch list: Engine::watch already called
+    std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed
+    std::vector<Watch> moved_;                 // scratch: watches moved onto the list being processed
+    int64_t literals_ = 0, units_ = 0, unitAtRoot_ = 0;
+    bool stale_ = false;  // a from-scratch call ran: rebuild the watches on the next propagate()
+};
+
+}  // namespace moccasin::solver
