@@ -59,6 +59,7 @@ const char* kSolveHelp =
     "  --no-restarts              one depth-first run, no restarts\n"
     "  --no-nogoods               restarts record no nogoods (by default each restart records\n"
     "                             the refuted part of its last branch)\n"
+    "  --nogood-length N          record nogoods of at most N literals (default 32)\n"
     "  --luby-restarts            keep restarting after a schedule is known (default: one\n"
     "                             run without restarts from then on, so it can end in a proof)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
@@ -132,7 +133,7 @@ OrderMode parseOrder(const std::optional<std::string>& text) {
 int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
-               "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json"},
+               "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods"});
     if (args.flag("--help") || args.flag("-h")) {
@@ -169,6 +170,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
+    if (args.value("--nogood-length")) opt.exact.maxNogoodLength = static_cast<size_t>(args.integer("--nogood-length", 0, 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     opt.deterministic = args.flag("--deterministic");

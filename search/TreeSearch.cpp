@@ -59,6 +59,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     if (outcome == Outcome::FailLimit && nogoods_ && base == 0) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
+        if (nogood.size() > maxNogoodLength_) continue;
         ++nogoodsRecorded_;
         // A nogood violated at the root: everything below it has been refuted.
         if (!nogoods_->add(e_, std::move(nogood))) return Outcome::Exhausted;

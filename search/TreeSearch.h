@@ -40,7 +40,12 @@ public:
     // whose first alternative was refuted, the positive decisions above it and that alternative.
     // They hold for every later run (as long as the cost only has to improve), so a restart does
     // not search that part again.
-    void setNogoodStore(solver::NogoodStore* store) { nogoods_ = store; }
+    // Nogoods longer than `maxLength` literals are not recorded (they rarely become unit, and
+    // every stored nogood costs watch-list work).
+    void setNogoodStore(solver::NogoodStore* store, size_t maxLength) {
+        nogoods_ = store;
+        maxNogoodLength_ = maxLength;
+    }
     uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
 
     uint64_t nodes() const { return nodes_; }
@@ -71,6 +76,7 @@ private:
     const char* source_ = "search";
     uint64_t nodes_ = 0, failures_ = 0, nogoodsRecorded_ = 0;
     solver::NogoodStore* nogoods_ = nullptr;
+    size_t maxNogoodLength_ = 0;
 };
 
 }  // namespace moccasin
