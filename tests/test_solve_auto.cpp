@@ -51,6 +51,18 @@ void checkAuto(const Graph& g, int64_t budget, int copies, int threads, const Br
     CHECK(*out.lowerBound == v.cost);
 }
 
+// --deterministic with seed 3 and an epoch cap that ends the run long before the clock does.
+SolveOptions deterministicOptions(int64_t budget, int threads, int epochs) {
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.timeLimitSeconds = 600;
+    opt.threads = threads;
+    opt.seed = 3;
+    opt.deterministic = true;
+    opt.lns.maxEpochs = epochs;
+    return opt;
+}
+
 }  // namespace
 
 TEST_CASE("solve auto: status, schedule and bound agree with exhaustive search, 1 and 2 threads") {
@@ -92,13 +104,7 @@ TEST_CASE("solve auto --deterministic: the same schedule with 1 and 2 threads, a
     std::optional<std::vector<std::vector<int>>> first;
     int64_t firstCost = 0;
     for (int threads : {1, 2}) {
-        SolveOptions opt;
-        opt.budget = budget;
-        opt.timeLimitSeconds = 600;  // the epoch cap ends the run, not the clock
-        opt.threads = threads;
-        opt.seed = 3;
-        opt.deterministic = true;
-        opt.lns.maxEpochs = 6;
+        SolveOptions opt = deterministicOptions(budget, threads, 6);
         SolveOutcome out = solve(g, opt);
         CAPTURE(threads);
         REQUIRE(out.solution);
@@ -122,14 +128,8 @@ TEST_CASE("solve free order --deterministic: the same order and schedule with 1 
     int64_t budget = Budget::parse("0.6").resolve(referencePeak(g));
     std::optional<SolveOutcome> first;
     for (int threads : {1, 2, 2}) {
-        SolveOptions opt;
-        opt.budget = budget;
-        opt.order = OrderMode::Free;
-        opt.timeLimitSeconds = 600;  // the move and epoch caps end the run, not the clock
-        opt.threads = threads;
-        opt.seed = 3;
-        opt.deterministic = true;
-        opt.lns.maxEpochs = 3;
+        SolveOptions opt = deterministicOptions(budget, threads, 3);
+        opt.order = OrderMode::Free;  // the order search's move cap ends its phase, not the clock
         SolveOutcome out = solve(g, opt);
         CAPTURE(threads);
         REQUIRE(out.solution);
