@@ -172,3 +172,33 @@ TEST_CASE("solve cli: --order free records the mode and the order, and check acc
     CHECK(doc["status"] == "optimal");
     std::filesystem::remove(out);
 }
+
+TEST_CASE("solve cli: the nogood switches reach the exact search") {
+    // With restarts after the first schedule, the example is proven with nogoods in a fraction of
+    // the nodes it takes without them (measured: 2,173 against 5,846); failure-based restarts
+    // on one thread, so the counts do not depend on the clock.
+    const std::string graph = exampleGraph();
+    const std::string out = scratch("nogoods.json");
+    const std::string base = "solve " + graph + " --budget 0.8 --strategy exact --threads 1 --time-limit 120 --luby-restarts -q -o " + out;
+    uint64_t nodes[2] = {0, 0};
+    for (int on = 0; on < 2; ++on) {
+        Run r = run(base + (on ? "" : " --no-nogoods"));
+        CAPTURE(on);
+        REQUIRE(r.code == 0);
+        json j = json::parse(std::ifstream(out));
+        CHECK(j["status"] == "optimal");
+        const json& e = j["solver"]["statistics"]["exact"];
+        CHECK(e["restarts"].get<uint64_t>() > 0);
+        CHECK(e.contains("nogoods") == (on == 1));
+        if (on) CHECK(e["nogoods"]["recorded"].get<uint64_t>() > 0);
+        nodes[on] = e["nodes"].get<uint64_t>();
+    }
+    CHECK(nodes[1] < nodes[0]);
+    Run shortOnly = run(base + " --nogood-length 2");
+    CHECK(shortOnly.code == 0);
+    json j = json::parse(std::ifstream(out));
+    CHECK(j["solver"]["statistics"]["exact"]["nogoods"]["literals"].get<int64_t>() <=
+          2 * j["solver"]["statistics"]["exact"]["nogoods"]["stored"].get<int64_t>());
+    CHECK(run("solve " + graph + " --budget 0.7 --nogood-length 0").code == 2);
+    std::filesystem::remove(out);
+}
