@@ -72,7 +72,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     solver::NogoodStore* nogoods = nullptr;
     if (opt.nogoods && opt.restarts && !exhausted) {
         nogoods = &model.engine().addPropagator(std::make_unique<solver::NogoodStore>());
-        search.setNogoodStore(nogoods, opt.maxNogoodLength);
+        search.setNogoodStore(nogoods, opt.nogoodLimits);
     }
     bool limitHit = false;
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {

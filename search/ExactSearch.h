@@ -27,6 +27,7 @@
 #include "search/Deadline.h"
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
+#include "search/TreeSearch.h"
 
 namespace moccasin {
 
@@ -43,10 +44,7 @@ struct ExactOptions {
     // Record the refuted part of the branch at each restart as nogoods (solver/NogoodStore.h,
     // TreeSearch::setNogoodStore), so restarted runs do not search it again.
     bool nogoods = true;
-    // Longer nogoods are not recorded: on rl_n100 at 0.5 they average 60 literals, rarely prune,
-    // and 32,000 of them cut the nodes per second 2.4x; the ones that prove mobilenet_train 0.8
-    // with restarts have at most 16 (bench/README.md, "Nogoods").
-    size_t maxNogoodLength = 32;
+    NogoodLimits nogoodLimits;
     uint64_t seed = 0;
     ModelOptions model;
     // A root lower bound the caller already proved (combined with the search's own).

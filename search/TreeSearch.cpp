@@ -59,7 +59,9 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     if (outcome == Outcome::FailLimit && nogoods_ && base == 0) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
-        if (nogood.size() > maxNogoodLength_) continue;
+        if (nogood.size() > nogoodLimits_.maxLength ||
+            nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals)
+            continue;
         ++nogoodsRecorded_;
         // A nogood violated at the root: everything below it has been refuted.
         if (!nogoods_->add(e_, std::move(nogood))) return Outcome::Exhausted;

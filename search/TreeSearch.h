@@ -24,6 +24,17 @@
 
 namespace moccasin {
 
+// What the tree search records as nogoods (see TreeSearch::setNogoodStore).
+struct NogoodLimits {
+    // Longer nogoods are not recorded: on rl_n100 at 0.5 they average 60 literals, rarely prune,
+    // and 32,000 of them cut the nodes per second 2.4x; the ones that prove mobilenet_train 0.8
+    // with restarts have at most 16 (bench/README.md, "Nogoods").
+    size_t maxLength = 32;
+    // Recording stops once the store holds this many literals (16 bytes each: 160 MB), so that a
+    // search without a time limit does not grow without bound.
+    int64_t maxLiterals = 10'000'000;
+};
+
 class TreeSearch {
 public:
     TreeSearch(RematModel& model, Incumbent& incumbent, uint64_t seed)
@@ -40,11 +51,9 @@ public:
     // whose first alternative was refuted, the positive decisions above it and that alternative.
     // They hold for every later run (as long as the cost only has to improve), so a restart does
     // not search that part again.
-    // Nogoods longer than `maxLength` literals are not recorded (they rarely become unit, and
-    // every stored nogood costs watch-list work).
-    void setNogoodStore(solver::NogoodStore* store, size_t maxLength) {
+    void setNogoodStore(solver::NogoodStore* store, const NogoodLimits& limits) {
         nogoods_ = store;
-        maxNogoodLength_ = maxLength;
+        nogoodLimits_ = limits;
     }
     uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
 
@@ -76,7 +85,7 @@ private:
     const char* source_ = "search";
     uint64_t nodes_ = 0, failures_ = 0, nogoodsRecorded_ = 0;
     solver::NogoodStore* nogoods_ = nullptr;
-    size_t maxNogoodLength_ = 0;
+    NogoodLimits nogoodLimits_;
 };
 
 }  // namespace moccasin

@@ -102,7 +102,7 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
     CHECK(tally.optimal > 0);
 }
 
-TEST_CASE("exact search: restarts with and without nogoods prove the same optimum on larger graphs") {
+TEST_CASE("exact search: restarts with and without nogoods and with a capped store prove the same optimum on larger graphs") {
     // Too large for the enumeration; the two searches check each other. Restarts after every
     // 8 failures, so most of the tree is searched in restarted runs that read the nogoods.
     std::mt19937_64 rng(404);
@@ -111,22 +111,30 @@ TEST_CASE("exact search: restarts with and without nogoods prove the same optimu
         Graph g = testing::randomDag({.nodes = 10 + static_cast<int>(seed % 3), .edgeProbability = 0.3}, seed + 9000);
         int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
-        std::optional<int64_t> cost[2];
-        for (int on = 0; on < 2; ++on) {
+        // 0: without nogoods; 1: with; 2: with a store capped at 20 literals in all.
+        std::optional<int64_t> cost[3];
+        for (int variant = 0; variant < 3; ++variant) {
             ExactOptions opt;
             opt.seed = seed;
             opt.restartsAfterIncumbent = true;
             opt.restartBase = 8;
-            opt.nogoods = on == 1;
+            opt.nogoods = variant > 0;
+            if (variant == 2) opt.nogoodLimits.maxLiterals = 20;
             ExactResult r = solveExact(Instance{g, budget, 2}, opt, std::nullopt);
+            CAPTURE(variant);
             REQUIRE((r.provedOptimal || r.provedInfeasible));
-            if (r.provedOptimal) cost[on] = r.bestCost;
-            Tally& t = on ? with : without;
+            if (r.provedOptimal) cost[variant] = r.bestCost;
+            if (variant == 2) {
+                if (r.statistics.contains("nogoods")) CHECK(r.statistics["nogoods"]["literals"].get<int64_t>() <= 20);
+                continue;
+            }
+            Tally& t = variant == 1 ? with : without;
             t.optimal += r.provedOptimal;
             t.infeasible += r.provedInfeasible;
-            if (on && r.statistics.contains("nogoods")) t.nogoods += r.statistics["nogoods"]["recorded"].get<uint64_t>();
+            if (variant == 1 && r.statistics.contains("nogoods")) t.nogoods += r.statistics["nogoods"]["recorded"].get<uint64_t>();
         }
         CHECK(cost[0] == cost[1]);
+        CHECK(cost[0] == cost[2]);
     }
     CHECK(with.optimal == without.optimal);
     CHECK(with.optimal > 10);
