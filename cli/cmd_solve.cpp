@@ -170,7 +170,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
-    if (args.value("--nogood-length")) opt.exact.nogoodLimits.maxLength = static_cast<size_t>(args.integer("--nogood-length", 0, 1, 1 << 30));
+    opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
+        args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(
         args.integer("--fail-limit", std::numeric_limits<long long>::max(), 0, std::numeric_limits<long long>::max()));
     opt.deterministic = args.flag("--deterministic");

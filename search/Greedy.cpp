@@ -476,8 +476,8 @@ GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options) {
 
 namespace {
 
-// The portfolio behind bestGreedyPlan: keeps the cheapest plan that meets the budget, the
-// lowest plan over it, and the penalties learnt from failed walks.
+// The portfolio behind bestGreedyPlan: keeps the cheapest plan that meets the budget and the
+// lowest plan over it.
 class GreedyPortfolio {
 public:
     GreedyPortfolio(const Instance& inst, const Deadline* deadline, bool timedRestarts)

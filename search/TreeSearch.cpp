@@ -59,9 +59,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     if (outcome == Outcome::FailLimit && nogoods_ && base == 0) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
-        if (nogood.size() > nogoodLimits_.maxLength ||
-            nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals)
-            continue;
+        if (nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals) continue;
         ++nogoodsRecorded_;
         // A nogood violated at the root: everything below it has been refuted.
         if (!nogoods_->add(e_, std::move(nogood))) return Outcome::Exhausted;
@@ -72,25 +70,25 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
 std::vector<std::vector<TreeSearch::Decision>> TreeSearch::refutedBranches(const std::vector<Frame>& stack) const {
     // Frames below the top are on the current branch: next == 1 means alt[0] is being searched
     // (a positive decision), next == 2 that alt[0] was refuted and alt[1] is being searched.
-    // The top frame's alternatives tried so far are all refuted.
+    // The top frame's alternatives tried so far are all refuted. Nogoods longer than the limit
+    // are left out; they only grow along the branch, so the walk stops once they all would be.
     std::vector<std::vector<Decision>> out;
     std::vector<Decision> positive;
-    for (size_t i = 0; i < stack.size(); ++i) {
+    const size_t maxLength = nogoodLimits_.maxLength;
+    auto record = [&](const Decision* refuted) {
+        if (positive.size() + (refuted ? 1 : 0) > maxLength) return;
+        out.push_back(positive);
+        if (refuted) out.back().push_back(*refuted);
+    };
+    for (size_t i = 0; i < stack.size() && positive.size() <= maxLength; ++i) {
         const Frame& f = stack[i];
         if (i + 1 == stack.size()) {
-            if (f.next == 2) out.push_back(positive);
-            else if (f.next == 1) {
-                out.push_back(positive);
-                out.back().push_back(f.alt[0]);
-            }
+            if (f.next == 2) record(nullptr);
+            else if (f.next == 1) record(&f.alt[0]);
             break;
         }
-        if (f.next == 1) {
-            positive.push_back(f.alt[0]);
-        } else {
-            out.push_back(positive);
-            out.back().push_back(f.alt[0]);
-        }
+        if (f.next == 1) positive.push_back(f.alt[0]);
+        else record(&f.alt[0]);
     }
     return out;
 }
@@ -144,7 +142,7 @@ bool TreeSearch::peakBranch(const std::vector<Computation>& computations, int64_
     }
     if (bestScore < 0) return false;
     f.alt[0] = drop;
-    f.alt[1] = Decision{drop.var, true, t + 1};
+    f.alt[1] = drop.negation();
     return true;
 }
 
@@ -152,21 +150,21 @@ bool TreeSearch::fallbackBranch(Frame& f) {
     for (const StageTask& t : model_.tasks())
         if (!e_.isFixed(t.presence)) {
             f.alt[0] = Decision{t.presence, false, 0};
-            f.alt[1] = Decision{t.presence, true, 1};
+            f.alt[1] = f.alt[0].negation();
             return true;
         }
     for (const StageTask& t : model_.tasks())
         if (e_.isTrue(t.presence) && !e_.isFixed(t.stage)) {
             int64_t ub = e_.ub(t.stage);
             f.alt[0] = Decision{t.stage, true, ub};
-            f.alt[1] = Decision{t.stage, false, ub - 1};
+            f.alt[1] = f.alt[0].negation();
             return true;
         }
     for (const StageTask& t : model_.tasks())
         if (e_.isTrue(t.presence) && !e_.isFixed(t.end)) {
             int64_t lb = e_.lb(t.end);
             f.alt[0] = Decision{t.end, false, lb};
-            f.alt[1] = Decision{t.end, true, lb + 1};
+            f.alt[1] = f.alt[0].negation();
             return true;
         }
     return false;  // unreachable: allFixed() was false

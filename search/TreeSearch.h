@@ -61,7 +61,7 @@ public:
     uint64_t failures() const { return failures_; }
 
 private:
-    // A branch: alt[1] is the negation of alt[0].
+    // A branch: alt[1] is always alt[0].negation(), which the nogoods rely on.
     using Decision = solver::BoundLiteral;
     struct Frame {
         Decision alt[2];

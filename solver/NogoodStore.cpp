@@ -125,7 +125,6 @@ bool NogoodStore::process(Engine& engine, int32_t listId) {
             ok = false;  // every literal true: the nogood is violated
         } else {
             ok = last.negation().apply(engine, this);
-            ++units_;
             // We are idempotent: the engine will not tell us about our own change.
             pending_.push_back(listOf(last.negation()));
         }
@@ -164,7 +163,6 @@ bool NogoodStore::scanOnce(Engine& engine, bool& changed) {
         if (nonTrue == 0) return false;
         if (nonTrue == 1 && !open->isFalse(engine)) {
             if (!open->negation().apply(engine, this)) return false;
-            ++units_;
             changed = true;
         }
     }

@@ -42,7 +42,7 @@ public:
 
     int64_t size() const { return static_cast<int64_t>(nogoods_.size()); }
     int64_t literals() const { return literals_; }
-    int64_t units() const { return units_; }              // literals made false by a nogood
+    int64_t units() const { return static_cast<int64_t>(stats().prunings); }  // bounds set by a nogood
     int64_t unitAtRoot() const { return unitAtRoot_; }    // nogoods unit when recorded (a bound at level 0)
 
 private:
@@ -65,7 +65,7 @@ private:
     std::vector<char> watched_;                // per watch list: Engine::watch already called
     std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed
     std::vector<Watch> moved_;                 // scratch: watches moved onto the list being processed
-    int64_t literals_ = 0, units_ = 0, unitAtRoot_ = 0;
+    int64_t literals_ = 0, unitAtRoot_ = 0;
     bool stale_ = false;  // a from-scratch call ran: rebuild the watches on the next propagate()
 };
 
