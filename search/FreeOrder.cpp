@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "model/Peak.h"
 #include "model/Reorder.h"
 #include "search/GivenOrder.h"
 #include "search/Greedy.h"
@@ -160,6 +161,13 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     //    candidate, the reference order included, gets its proof).
     nlohmann::json runs = nlohmann::json::array();
     std::string lastMessage;
+    // No schedule met the budget: the lowest peak any order's greedy or descent reached.
+    int64_t lowestPeak = 0;
+    auto lower = [&lowestPeak](int64_t peak) {
+        if (peak > 0 && (lowestPeak == 0 || peak < lowestPeak)) lowestPeak = peak;
+    };
+    for (const OrderOption& o : options_)
+        if (o.greedy && o.greedy->overBudget) lower(o.greedy->overBudgetPeak);
     for (size_t i = 0; i < options_.size() && searchOrders_; ++i) {
         if (deadline.expired()) break;
         // A schedule at the baseline cost is optimal in every order: nothing left to search.
@@ -168,6 +176,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         OrderRun run = runOnOrder(o.graph, options, record, deadline, OrderStart{std::nullopt, o.greedy});
         runs.push_back({{"origin", o.origin}, {"statistics", run.statistics}});
         if (!run.hasPlan) lastMessage = run.message;
+        lower(run.lowestPeak);
     }
     stats["runs"] = runs;
     out.statistics = stats;
@@ -179,6 +188,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
             lastMessage = "the greedy could not meet the budget in any order tried: " + options_[0].greedy->failure;
         out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
         if (!hint.empty()) out.message += "; " + hint;
+        if (lowestPeak > 0) out.message += "; " + lowestPeakNote(lowestPeak, referencePeak(g));
         return out;
     }
     out.status = out.solution->cost == record.bound() ? SolveStatus::Optimal : SolveStatus::Feasible;

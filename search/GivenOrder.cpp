@@ -1,6 +1,7 @@
 #include "search/GivenOrder.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <thread>
 
@@ -117,7 +118,10 @@ private:
         // order asks once for all its orders).
         if (!greedy.plan && opt_.order == OrderMode::Given)
             out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
-        if (greedy.overBudget) out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
+        if (greedy.overBudget) {
+            out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
+            out_.lowestPeak = greedy.overBudgetPeak;
+        }
         return greedy;
     }
 
@@ -157,8 +161,9 @@ private:
         m.timing = false;
         if (large()) m.recomputeBound = false;
         const int racers = opt_.deterministic ? 1 : std::max(1, opt_.threads);
-        if (auto plan = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget, racers))
-            incumbent_.offer(*plan, "descent");
+        DescentResult descent = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget, racers);
+        if (descent.met) incumbent_.offer(*descent.plan, "descent");
+        else if (descent.plan && (out_.lowestPeak == 0 || descent.peak < out_.lowestPeak)) out_.lowestPeak = descent.peak;
     }
 
     void absorb(const ExactResult& r) {
@@ -257,6 +262,14 @@ std::string copiesHint(const Instance& inst, const Deadline& quick) {
             return "with --copies " + std::to_string(c) + " the greedy meets this budget";
     }
     return "";
+}
+
+std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak) {
+    if (lowestPeak <= 0 || referencePeak <= 0) return "";
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%.3f", static_cast<double>(lowestPeak) / static_cast<double>(referencePeak));
+    return "the lowest peak a schedule found reached is " + std::to_string(lowestPeak) + " (" + fraction +
+           " of the reference peak)";
 }
 
 OrderRun runOnOrder(const OrderedGraph& instance, const SolveOptions& options, SolveRecord& record,

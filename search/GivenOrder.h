@@ -34,6 +34,9 @@ struct OrderRun {
     int64_t bound = 0;             // proven lower bound for this order's model
     std::string message;           // why there is no plan
     std::string copiesHint;        // given order, greedy failed: whether more copies would do
+    // No plan met the budget: the lowest peak of a complete plan within the copy limit that the
+    // greedy or the feasibility descent reached (0 when none was made).
+    int64_t lowestPeak = 0;
     nlohmann::json statistics = nlohmann::json::object();
 };
 
@@ -42,6 +45,11 @@ struct OrderRun {
 // early, with a clock of copiesHintSeconds(solve deadline): 10% of the time left, 3 s at most.
 std::string copiesHint(const Instance& instance, const Deadline& clock);
 std::optional<double> copiesHintSeconds(const Deadline& deadline);
+
+// When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached,
+// in memory and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within
+// reach; empty when `lowestPeak` is 0 (none was made).
+std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak);
 
 // What is known about an order before its search starts.
 struct OrderStart {

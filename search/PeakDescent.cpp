@@ -37,8 +37,8 @@ std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& dea
 }
 
 // One descent: lowers the budget step by step from the starting plan (see the header).
-std::optional<StagedPlan> descendOnce(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
-                                      uint64_t seed, const std::optional<StagedPlan>& start) {
+DescentResult descendOnce(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
+                          uint64_t seed, const std::optional<StagedPlan>& start) {
     const auto& [g, budget, copies] = inst;
     std::optional<StagedPlan> current = startingPlan(inst, deadline, start);
     int64_t peak = evaluate(g, materialize(g, *current)).peak;
@@ -79,8 +79,8 @@ std::optional<StagedPlan> descendOnce(const Instance& inst, const Deadline& dead
             step = std::max<int64_t>(1, (peak - budget) / 2);
         }
     }
-    if (peak <= budget) return current;
-    return std::nullopt;
+    // Each improvement lowers the peak: `current` is the lowest plan reached.
+    return DescentResult{std::move(current), peak, peak <= budget};
 }
 
 // One descent of a race, on its own thread with its own model and seed. It owns its result; the
@@ -92,9 +92,9 @@ public:
         : inst_(inst), race_(race), model_(model), seed_(seed), start_(start) {}
     void operator()() {
         result_ = descendOnce(inst_, race_, model_, seed_, start_);
-        if (result_) race_.cancel();
+        if (result_.met) race_.cancel();
     }
-    const std::optional<StagedPlan>& result() const { return result_; }
+    const DescentResult& result() const { return result_; }
 
 private:
     Instance inst_;
@@ -102,12 +102,12 @@ private:
     ModelOptions model_;
     uint64_t seed_;
     std::optional<StagedPlan> start_;
-    std::optional<StagedPlan> result_;
+    DescentResult result_;
 };
 
 }  // namespace
 
-std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
+DescentResult descendToBudget(const Instance& inst, const Deadline& deadline,
                                           const ModelOptions& modelOptions, uint64_t seed,
                                           const std::optional<StagedPlan>& start, int threads) {
     if (threads <= 1) return descendOnce(inst, deadline, modelOptions, seed, start);
@@ -121,14 +121,20 @@ std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& 
     for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[t]));
     workers[0]();
     for (std::thread& t : running) t.join();
-    std::optional<StagedPlan> best;
+    // The cheapest plan that meets the budget; when none does, the lowest.
+    DescentResult best;
     int64_t bestCost = 0;
     for (const DescentWorker& w : workers) {
-        if (!w.result()) continue;
-        int64_t cost = evaluate(inst.graph, materialize(inst.graph, *w.result())).cost;
-        if (!best || cost < bestCost) {
-            best = w.result();
-            bestCost = cost;
+        const DescentResult& r = w.result();
+        if (!r.plan) continue;
+        if (r.met) {
+            int64_t cost = evaluate(inst.graph, materialize(inst.graph, *r.plan)).cost;
+            if (!best.met || cost < bestCost) {
+                best = r;
+                bestCost = cost;
+            }
+        } else if (!best.met && (!best.plan || r.peak < best.peak)) {
+            best = r;
         }
     }
     return best;

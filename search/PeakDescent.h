@@ -16,13 +16,20 @@
 
 namespace moccasin {
 
-// A plan meeting `budget`, or nothing if the deadline came first or the descent got stuck.
-// `start`, when given, is a plan over the budget to descend from (e.g. the greedy's). With
-// `threads` above 1, that many descents with different seeds race on their own threads; the first
-// to meet the budget stops the others (which one wins depends on timing, so a deterministic run
-// uses one thread).
-std::optional<StagedPlan> descendToBudget(const Instance& inst, const Deadline& deadline,
-                                          const ModelOptions& model, uint64_t seed,
-                                          const std::optional<StagedPlan>& start = std::nullopt, int threads = 1);
+struct DescentResult {
+    // The lowest plan the descent reached: complete, within the copy limit, with peak `peak`
+    // (schedule semantics, as evaluate() counts it); empty only if no start was found.
+    std::optional<StagedPlan> plan;
+    int64_t peak = 0;
+    bool met = false;  // peak <= budget
+};
+
+// Descends towards `budget` (see above). `start`, when given, is a plan over the budget to
+// descend from (e.g. the greedy's). With `threads` above 1, that many descents with different
+// seeds race on their own threads; the first to meet the budget stops the others (which one wins
+// depends on timing, so a deterministic run uses one thread). Returns the cheapest plan that met
+// the budget, or else the lowest plan reached.
+DescentResult descendToBudget(const Instance& inst, const Deadline& deadline, const ModelOptions& model, uint64_t seed,
+                              const std::optional<StagedPlan>& start = std::nullopt, int threads = 1);
 
 }  // namespace moccasin

@@ -103,9 +103,7 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             out.message = "the greedy could not meet the budget: " + r.failure;
-            if (r.overBudget)
-                out.message += "; its lowest plan over the budget peaks at " + std::to_string(r.overBudgetPeak) +
-                               " (" + std::to_string(r.overBudgetPeak - options.budget) + " above)";
+            if (r.overBudget) out.message += "; " + lowestPeakNote(r.overBudgetPeak, referencePeak(g));
             return out;
         }
         plan = std::move(r.plan);
@@ -161,6 +159,7 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     if (!out.solution) {
         out.message = run.message;
         if (!run.copiesHint.empty()) out.message += "; " + run.copiesHint;
+        if (run.lowestPeak > 0) out.message += "; " + lowestPeakNote(run.lowestPeak, referencePeak(g));
     }
     if (run.provedInfeasible && run.hasPlan && out.message.empty())
         out.message = "internal inconsistency: the search proved infeasibility beside a valid schedule";

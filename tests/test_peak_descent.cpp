@@ -22,13 +22,20 @@ TEST_CASE("peak descent: finds valid schedules where the greedy finds none, neve
         if (bestGreedyPlan(Instance{g, budget, 2}).plan) continue;
         ++greedyMissed;
         Deadline deadline(0.25);  // infeasible budgets run until it
-        auto plan = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed);
+        DescentResult r = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed);
         auto exact = testing::bruteForce(g, budget, 2);
         CAPTURE(seed);
         feasible += exact.optimum ? 1 : 0;
-        if (!plan) continue;
+        // Met or not, the plan returned is a valid schedule at the peak reported (the lowest
+        // reached, which the solve's message gives when no schedule meets the budget).
+        REQUIRE(r.plan);
+        Schedule s = materialize(g, *r.plan);
+        ValidationResult atPeak = validateSchedule(g, s.computations, r.peak, 2);
+        CHECK_MESSAGE(atPeak.ok, atPeak.violation);
+        CHECK_FALSE(validateSchedule(g, s.computations, r.peak - 1, 2).ok);  // and that is its peak
+        CHECK(r.met == (r.peak <= budget));
+        if (!r.met) continue;
         CHECK(exact.optimum);  // it cannot find what does not exist
-        Schedule s = materialize(g, *plan);
         ValidationResult v = validateSchedule(g, s.computations, budget, 2);
         CHECK_MESSAGE(v.ok, v.violation);
         ++rescued;

@@ -200,3 +200,29 @@ TEST_CASE("solve: improvements reach the callback in order, each with its bound,
     }
     CHECK(events.back().cost == out.solution->cost);
 }
+
+TEST_CASE("solve: without a schedule the message gives the lowest peak reached in both orders") {
+    // 300 generated nodes at their lower limit with 2 copies: no walk or descent gets there within
+    // a second, but they make schedules at higher peaks, and the user is told the lowest.
+    Graph g = testing::layeredGraph(300, 10);
+    const int64_t peak = referencePeak(g);
+    for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
+        SolveOptions opt;
+        opt.budget = budgetLowerLimit(g);
+        opt.copies = 2;
+        opt.threads = 1;
+        opt.order = order;
+        opt.strategy = "lns";  // no exact search: it would not end in a second either
+        opt.timeLimitSeconds = 1;
+        SolveOutcome out = solve(g, opt);
+        CAPTURE(out.message);
+        REQUIRE_FALSE(out.solution);
+        const std::string key = "the lowest peak a schedule found reached is ";
+        const size_t at = out.message.find(key);
+        REQUIRE(at != std::string::npos);
+        const int64_t reached = std::stoll(out.message.substr(at + key.size()));
+        CHECK(reached > opt.budget);
+        CHECK(reached <= peak);
+        CHECK(out.message.find(" of the reference peak)") != std::string::npos);
+    }
+}

@@ -255,10 +255,10 @@ TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy 
         if (bestGreedyPlan(Instance{g, budget, 2}).plan || !testing::bruteForce(g, budget, 2).optimum) continue;
         ++raced;
         Deadline deadline(2.0);
-        auto plan = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed, std::nullopt, 2);
-        if (!plan) continue;
+        DescentResult r = descendToBudget(Instance{g, budget, 2}, deadline, ModelOptions{}, seed, std::nullopt, 2);
+        if (!r.met) continue;
         ++met;
-        ValidationResult v = validateSchedule(g, materialize(g, *plan).computations, budget, 2);
+        ValidationResult v = validateSchedule(g, materialize(g, *r.plan).computations, budget, 2);
         CHECK_MESSAGE(v.ok, v.violation);
     }
     CAPTURE(raced);
