@@ -135,11 +135,6 @@ bool NogoodStore::process(Engine& engine, int32_t listId) {
 }
 
 bool NogoodStore::propagate(Engine& engine) {
-    if (stale_) {
-        stale_ = false;
-        pending_.clear();
-        return rebuild(engine);
-    }
     while (!pending_.empty()) {
         const int32_t list = pending_.back();
         pending_.pop_back();
@@ -163,6 +158,7 @@ bool NogoodStore::scanOnce(Engine& engine, bool& changed) {
         if (nonTrue == 0) return false;
         if (nonTrue == 1 && !open->isFalse(engine)) {
             if (!open->negation().apply(engine, this)) return false;
+            pending_.push_back(listOf(open->negation()));  // for the watches (propagateFromScratch)
             changed = true;
         }
     }
@@ -170,25 +166,17 @@ bool NogoodStore::scanOnce(Engine& engine, bool& changed) {
 }
 
 bool NogoodStore::propagateFromScratch(Engine& engine) {
-    pending_.clear();
-    stale_ = true;
     for (bool changed = true; changed;) {
         changed = false;
-        if (!scanOnce(engine, changed)) return false;
+        if (!scanOnce(engine, changed)) {
+            pending_.clear();
+            return false;
+        }
     }
-    return true;
-}
-
-bool NogoodStore::rebuild(Engine& engine) {
-    if (!propagateFromScratch(engine)) return false;
-    stale_ = false;
-    for (std::vector<Watch>& list : watches_) list.clear();
-    for (size_t c = 0; c < nogoods_.size(); ++c) {
-        frontNonTrue(engine, nogoods_[c]);
-        watchLiteral(engine, static_cast<int32_t>(c), 0);
-        watchLiteral(engine, static_cast<int32_t>(c), 1);
-    }
-    return true;
+    // The scan has decided everything. The watches are then brought up to date on this level's
+    // changes exactly as propagate() does (it finds nothing more to set), so that they keep
+    // watching the literals made true last and incremental calls after this one stay complete.
+    return propagate(engine);
 }
 
 }  // namespace moccasin::solver

@@ -10,10 +10,13 @@
 // only change that can make a nogood unit, and it wakes the store; backtracking only makes
 // literals less true, so the watches stay valid without any undo.
 //
-// propagateFromScratch() scans every nogood to a fixpoint. It leaves the watches to be rebuilt
-// by the next propagate() (which then also scans everything once); a nogood that has fewer than
-// two non-true literals at that moment can miss a propagation after a later backtrack, never
-// make a wrong one.
+// The invariant needs the watches updated on every level's changes before the next level:
+// a nogood unit or satisfied on one level must watch the literals made true last, so that a
+// backtrack which makes them non-true again leaves it watched correctly (two watched literals
+// chosen later without knowing the levels can miss a propagation after a backtrack).
+//
+// propagateFromScratch() scans every nogood to a fixpoint (the reference), then updates the
+// watches on this level's changes as propagate() does, which then finds nothing more to set.
 #pragma once
 #include <cstdint>
 #include <string_view>
@@ -57,7 +60,6 @@ private:
     void watchLiteral(Engine& engine, int32_t nogood, int32_t slot);
     // Handles a change of the bound behind watch list `list`; false on a violated nogood.
     bool process(Engine& engine, int32_t list);
-    bool rebuild(Engine& engine);
     bool scanOnce(Engine& engine, bool& changed);
 
     std::vector<std::vector<BoundLiteral>> nogoods_;
@@ -66,7 +68,6 @@ private:
     std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed
     std::vector<Watch> moved_;                 // scratch: watches moved onto the list being processed
     int64_t literals_ = 0, unitAtRoot_ = 0;
-    bool stale_ = false;  // a from-scratch call ran: rebuild the watches on the next propagate()
 };
 
 }  // namespace moccasin::solver
