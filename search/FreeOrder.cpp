@@ -148,7 +148,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     // No order's greedy met the budget: whether more copies would, asked now, within the limit.
     std::string hint;
     if (!options_.empty() && !(options_[0].greedy && options_[0].greedy->plan)) {
-        Deadline clock(copiesHintSeconds(deadline));
+        Deadline clock(copiesHintSeconds(deadline, options.deterministic));
         for (size_t i = 0; i < options_.size() && hint.empty() && !clock.expired(); ++i)
             hint = copiesHint(Instance{*options_[i].graph.graph, options.budget, options.copies}, clock);
     }
@@ -188,7 +188,9 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
             lastMessage = "the greedy could not meet the budget in any order tried: " + options_[0].greedy->failure;
         out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
         if (!hint.empty()) out.message += "; " + hint;
-        if (lowestPeak > 0) out.message += "; " + lowestPeakNote(lowestPeak, referencePeak(g));
+        // The no-recompute schedule of the lowest-peak order found is a schedule too.
+        lower(found.bestPeak);
+        out.message += "; " + lowestPeakNote(lowestPeak, referencePeak(g));
         return out;
     }
     out.status = out.solution->cost == record.bound() ? SolveStatus::Optimal : SolveStatus::Feasible;

@@ -117,7 +117,7 @@ private:
         // Asked now, within the time limit, for the message should no schedule be found (free
         // order asks once for all its orders).
         if (!greedy.plan && opt_.order == OrderMode::Given)
-            out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_)));
+            out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_, opt_.deterministic)));
         if (greedy.overBudget) {
             out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
             out_.lowestPeak = greedy.overBudgetPeak;
@@ -245,7 +245,10 @@ private:
 
 }  // namespace
 
-std::optional<double> copiesHintSeconds(const Deadline& deadline) {
+std::optional<double> copiesHintSeconds(const Deadline& deadline, bool deterministic) {
+    // --deterministic: the answer must not depend on the clock, so only the solve's own limit
+    // can cut the walks short (like every other part of a deterministic solve).
+    if (deterministic) return deadline.remaining();
     return std::min(3.0, deadline.share(0.1).value_or(2.0));
 }
 
@@ -265,7 +268,10 @@ std::string copiesHint(const Instance& inst, const Deadline& quick) {
 }
 
 std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak) {
-    if (lowestPeak <= 0 || referencePeak <= 0) return "";
+    if (referencePeak <= 0) return "";
+    // The no-recompute schedule peaks at the reference peak: a walk gone on over the budget can
+    // end above it.
+    lowestPeak = lowestPeak > 0 ? std::min(lowestPeak, referencePeak) : referencePeak;
     char fraction[32];
     std::snprintf(fraction, sizeof fraction, "%.3f", static_cast<double>(lowestPeak) / static_cast<double>(referencePeak));
     return "the lowest peak a schedule found reached is " + std::to_string(lowestPeak) + " (" + fraction +

@@ -42,13 +42,14 @@ struct OrderRun {
 
 // When the greedy meets no schedule: a sentence saying whether it meets the budget with a higher
 // copy limit (raising it is the user's call), or an empty string once `clock` expires. Asked
-// early, with a clock of copiesHintSeconds(solve deadline): 10% of the time left, 3 s at most.
+// early, with a clock of copiesHintSeconds(solve deadline): 10% of the time left, 3 s at most;
+// with --deterministic all the time left, so that the answer does not depend on the clock.
 std::string copiesHint(const Instance& instance, const Deadline& clock);
-std::optional<double> copiesHintSeconds(const Deadline& deadline);
+std::optional<double> copiesHintSeconds(const Deadline& deadline, bool deterministic);
 
-// When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached,
-// in memory and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within
-// reach; empty when `lowestPeak` is 0 (none was made).
+// When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached
+// (`lowestPeak`, 0 for none; the no-recompute schedule at `referencePeak` counts too), in memory
+// and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within reach.
 std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak);
 
 // What is known about an order before its search starts.

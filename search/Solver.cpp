@@ -86,7 +86,7 @@ void settle(const std::shared_ptr<const Solution>& best, int64_t bound, SolveOut
     out.status = bound == best->cost ? SolveStatus::Optimal : SolveStatus::Feasible;
 }
 
-SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecord& record) {
+SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecord& record, const Deadline& deadline) {
     SolveOutcome out;
     auto graph = std::shared_ptr<const Graph>(&g, [](const Graph*) {});
     std::optional<StagedPlan> plan;
@@ -99,11 +99,15 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
             return out;
         }
     } else {
-        GreedyResult r = bestGreedyPlan(Instance{g, options.budget, options.copies});
+        // A fixed number of restarts (a greedy answer is wanted fast), cut short by the time limit.
+        GreedyResult r = bestGreedyPlan(Instance{g, options.budget, options.copies}, &deadline, false);
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             out.message = "the greedy could not meet the budget: " + r.failure;
-            if (r.overBudget) out.message += "; " + lowestPeakNote(r.overBudgetPeak, referencePeak(g));
+            const std::string hint = copiesHint(Instance{g, options.budget, options.copies},
+                                                Deadline(copiesHintSeconds(deadline, options.deterministic)));
+            if (!hint.empty()) out.message += "; " + hint;
+            out.message += "; " + lowestPeakNote(r.overBudget ? r.overBudgetPeak : 0, referencePeak(g));
             return out;
         }
         plan = std::move(r.plan);
@@ -141,7 +145,7 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     record.raiseBound(g.baselineCost());  // every node is computed at least once, in any order
     // Free order runs every strategy through its order search (none and greedy stop before the search).
     if (options.order == OrderMode::Free) return solveFreeOrder(g, options, record, deadline);
-    if (!search) return solveSimple(g, options, record);
+    if (!search) return solveSimple(g, options, record, deadline);
 
     OrderedGraph given{std::shared_ptr<const Graph>(&g, [](const Graph*) {}), {}};
     OrderStart start;
@@ -159,7 +163,7 @@ SolveOutcome solve(const Graph& g, const SolveOptions& options) {
     if (!out.solution) {
         out.message = run.message;
         if (!run.copiesHint.empty()) out.message += "; " + run.copiesHint;
-        if (run.lowestPeak > 0) out.message += "; " + lowestPeakNote(run.lowestPeak, referencePeak(g));
+        out.message += "; " + lowestPeakNote(run.lowestPeak, referencePeak(g));
     }
     if (run.provedInfeasible && run.hasPlan && out.message.empty())
         out.message = "internal inconsistency: the search proved infeasibility beside a valid schedule";

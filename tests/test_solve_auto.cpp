@@ -226,3 +226,27 @@ TEST_CASE("solve: without a schedule the message gives the lowest peak reached i
         CHECK(out.message.find(" of the reference peak)") != std::string::npos);
     }
 }
+
+TEST_CASE("solve: the greedy strategy names the copy limit that would do in both orders and the same under deterministic") {
+    // 300 generated nodes at 75% of the peak: no greedy walk fits with 2 copies, some do with 4.
+    Graph g = testing::layeredGraph(300, 10);
+    for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
+        std::string first;
+        for (int threads : {1, 2}) {
+            SolveOptions opt;
+            opt.budget = referencePeak(g) * 75 / 100;
+            opt.copies = 2;
+            opt.threads = threads;
+            opt.order = order;
+            opt.strategy = "greedy";
+            opt.deterministic = true;
+            opt.timeLimitSeconds = 30;
+            SolveOutcome out = solve(g, opt);
+            CAPTURE(out.message);
+            if (out.solution) continue;  // free order may find an order the greedy fits
+            CHECK(out.message.find("with --copies 4 the greedy meets this budget") != std::string::npos);
+            if (threads == 1) first = out.message;
+            else CHECK(out.message == first);
+        }
+    }
+}
