@@ -107,9 +107,8 @@ private:
 
 }  // namespace
 
-DescentResult descendToBudget(const Instance& inst, const Deadline& deadline,
-                                          const ModelOptions& modelOptions, uint64_t seed,
-                                          const std::optional<StagedPlan>& start, int threads) {
+DescentResult descendToBudget(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
+                              uint64_t seed, const std::optional<StagedPlan>& start, int threads) {
     if (threads <= 1) return descendOnce(inst, deadline, modelOptions, seed, start);
     // Descents with different seeds find different paths down; the first that arrives wins. The
     // race has its own clock so that a winner can stop the others without touching the caller's.
