@@ -13,6 +13,7 @@
 #include "search/Solver.h"
 #include "support/BruteForce.h"
 #include "support/FreeOrderBruteForce.h"
+#include "support/LayeredGraph.h"
 #include "support/RandomGraphs.h"
 
 using namespace moccasin;
@@ -173,4 +174,30 @@ TEST_CASE("solve free order: the greedy strategy against exhaustive search over 
         if (given.solution) CHECK(out.solution->cost <= given.solution->cost);
     }
     CHECK(solved >= 30);
+}
+
+TEST_CASE("solve free order: when no order's greedy meets the budget the search starts on the lowest-pressure order") {
+    // 300 generated nodes at half their peak with 2 copies: no greedy walk fits in any order. The
+    // order search ranks its orders by the memory they hold above the budget; the lowest-peak
+    // order (smallest-output here) ranks lower and must not be searched first.
+    Graph g = testing::layeredGraph(300, 12);
+    SolveOptions opt;
+    opt.budget = referencePeak(g) / 2;
+    opt.copies = 2;
+    opt.threads = 1;
+    opt.order = OrderMode::Free;
+    opt.strategy = "lns";
+    opt.timeLimitSeconds = 2;
+    SolveOutcome out = solve(g, opt);
+    REQUIRE_FALSE(out.solution);
+    const nlohmann::json& orders = out.statistics["orders"];
+    const nlohmann::json& runs = out.statistics["runs"];
+    REQUIRE(orders.size() >= 2);
+    REQUIRE(runs.size() >= 1);
+    for (const nlohmann::json& o : orders) REQUIRE(o["greedy_cost"].is_null());
+    int64_t lowestPeak = orders[0]["peak"].get<int64_t>();
+    for (const nlohmann::json& o : orders) lowestPeak = std::min(lowestPeak, o["peak"].get<int64_t>());
+    CAPTURE(orders.dump());
+    CHECK(runs[0]["origin"] == orders[0]["origin"]);
+    MESSAGE("first searched: " << runs[0]["origin"] << " (peak " << orders[0]["peak"] << ", lowest peak " << lowestPeak << ")");
 }
