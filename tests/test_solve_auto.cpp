@@ -228,22 +228,25 @@ TEST_CASE("solve: without a schedule the message gives the lowest peak reached i
 }
 
 TEST_CASE("solve: the greedy strategy names the copy limit that would do in both orders and the same under deterministic") {
-    // 300 generated nodes at 75% of the peak: no greedy walk fits with 2 copies, some do with 4.
+    // 300 generated nodes: with 2 copies no greedy walk fits at 75% of the peak in the given
+    // order, or at 68% in any order free order tries; some do with 4.
     Graph g = testing::layeredGraph(300, 10);
     for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
         std::string first;
         for (int threads : {1, 2}) {
             SolveOptions opt;
-            opt.budget = referencePeak(g) * 75 / 100;
+            opt.budget = referencePeak(g) * (order == OrderMode::Given ? 75 : 68) / 100;
             opt.copies = 2;
             opt.threads = threads;
             opt.order = order;
             opt.strategy = "greedy";
             opt.deterministic = true;
-            opt.timeLimitSeconds = 30;
+            // Long enough for the order search's fixed moves on a loaded machine: a limit that cuts
+            // them makes the orders, and so the message, depend on the clock.
+            opt.timeLimitSeconds = 600;
             SolveOutcome out = solve(g, opt);
             CAPTURE(out.message);
-            if (out.solution) continue;  // free order may find an order the greedy fits
+            REQUIRE_FALSE(out.solution);
             CHECK(out.message.find("with --copies 4 the greedy meets this budget") != std::string::npos);
             if (threads == 1) first = out.message;
             else CHECK(out.message == first);
