@@ -166,13 +166,12 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     //    candidate, the reference order included, gets its proof).
     nlohmann::json runs = nlohmann::json::array();
     std::string lastMessage;
-    // No schedule met the budget: the lowest peak any order's greedy or descent reached.
-    int64_t lowestPeak = 0;
-    auto lower = [&lowestPeak](int64_t peak) {
-        if (peak > 0 && (lowestPeak == 0 || peak < lowestPeak)) lowestPeak = peak;
-    };
+    // For the message when no schedule meets the budget: the lowest peak of a schedule made in any
+    // order (the no-recompute schedules of the orders found, the greedy over the budget, and each
+    // searched order's own lowest).
+    int64_t lowestPeak = found.bestPeak;  // never above P_pi: the reference order is among those found
     for (const OrderOption& o : options_)
-        if (o.greedy && o.greedy->overBudget) lower(o.greedy->overBudgetPeak);
+        if (o.greedy && o.greedy->overBudget) lowestPeak = std::min(lowestPeak, o.greedy->overBudgetPeak);
     for (size_t i = 0; i < options_.size() && searchOrders_; ++i) {
         if (deadline.expired()) break;
         // A schedule at the baseline cost is optimal in every order: nothing left to search.
@@ -181,7 +180,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         OrderRun run = runOnOrder(o.graph, options, record, deadline, OrderStart{std::nullopt, o.greedy});
         runs.push_back({{"origin", o.origin}, {"statistics", run.statistics}});
         if (!run.hasPlan) lastMessage = run.message;
-        lower(run.lowestPeak);
+        lowestPeak = std::min(lowestPeak, run.lowestPeak);
     }
     stats["runs"] = runs;
     out.statistics = stats;
@@ -193,8 +192,6 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
             lastMessage = "the greedy could not meet the budget in any order tried: " + options_[0].greedy->failure;
         out.message = lastMessage.empty() ? "no schedule found within the limits" : lastMessage;
         if (!hint.empty()) out.message += "; " + hint;
-        // The no-recompute schedule of the lowest-peak order found is a schedule too.
-        lower(found.bestPeak);
         out.message += "; " + lowestPeakNote(lowestPeak, referencePeak(g));
         return out;
     }

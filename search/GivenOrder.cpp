@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "model/LowerBound.h"
+#include "model/Peak.h"
 #include "search/Greedy.h"
 #include "search/Incumbent.h"
 #include "search/PeakDescent.h"
@@ -54,6 +55,7 @@ public:
           incumbent_(inst_, deadline),
           sink_(record, instance.graph, instance.order) {
         incumbent_.setSink(&sink_);
+        out_.lowestPeak = referencePeak(g_);  // the no-recompute schedule: always there
         exact_ = options.exact;
         exact_.seed = options.seed;
         lns_ = options.lns;
@@ -120,7 +122,7 @@ private:
             out_.copiesHint = copiesHint(inst_, Deadline(copiesHintSeconds(deadline_, opt_.deterministic)));
         if (greedy.overBudget) {
             out_.statistics["greedy_over_budget_peak"] = greedy.overBudgetPeak;
-            out_.lowestPeak = greedy.overBudgetPeak;
+            out_.lowestPeak = std::min(out_.lowestPeak, greedy.overBudgetPeak);
         }
         return greedy;
     }
@@ -163,7 +165,7 @@ private:
         const int racers = opt_.deterministic ? 1 : std::max(1, opt_.threads);
         DescentResult descent = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget, racers);
         if (descent.met) incumbent_.offer(*descent.plan, "descent");
-        else if (descent.plan && (out_.lowestPeak == 0 || descent.peak < out_.lowestPeak)) out_.lowestPeak = descent.peak;
+        else if (descent.plan) out_.lowestPeak = std::min(out_.lowestPeak, descent.peak);
     }
 
     void absorb(const ExactResult& r) {
@@ -269,9 +271,6 @@ std::string copiesHint(const Instance& inst, const Deadline& quick) {
 
 std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak) {
     if (referencePeak <= 0) return "";
-    // The no-recompute schedule peaks at the reference peak: a walk gone on over the budget can
-    // end above it.
-    lowestPeak = lowestPeak > 0 ? std::min(lowestPeak, referencePeak) : referencePeak;
     char fraction[32];
     std::snprintf(fraction, sizeof fraction, "%.3f", static_cast<double>(lowestPeak) / static_cast<double>(referencePeak));
     return "the lowest peak a schedule found reached is " + std::to_string(lowestPeak) + " (" + fraction +

@@ -34,8 +34,9 @@ struct OrderRun {
     int64_t bound = 0;             // proven lower bound for this order's model
     std::string message;           // why there is no plan
     std::string copiesHint;        // given order, greedy failed: whether more copies would do
-    // No plan met the budget: the lowest peak of a complete plan within the copy limit that the
-    // greedy or the feasibility descent reached (0 when none was made).
+    // The lowest peak of a complete plan within the copy limit made for this order: its
+    // no-recompute schedule's, or lower where the greedy over the budget or the feasibility
+    // descent got lower (what the message gives when no plan meets the budget).
     int64_t lowestPeak = 0;
     nlohmann::json statistics = nlohmann::json::object();
 };
@@ -47,9 +48,9 @@ struct OrderRun {
 std::string copiesHint(const Instance& instance, const Deadline& clock);
 std::optional<double> copiesHintSeconds(const Deadline& deadline, bool deterministic);
 
-// When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached
-// (`lowestPeak`, 0 for none; the no-recompute schedule at `referencePeak` counts too), in memory
-// and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within reach.
+// When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached,
+// in memory and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within
+// reach.
 std::string lowestPeakNote(int64_t lowestPeak, int64_t referencePeak);
 
 // What is known about an order before its search starts.

@@ -107,7 +107,10 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
             const std::string hint = copiesHint(Instance{g, options.budget, options.copies},
                                                 Deadline(copiesHintSeconds(deadline, options.deterministic)));
             if (!hint.empty()) out.message += "; " + hint;
-            out.message += "; " + lowestPeakNote(r.overBudget ? r.overBudgetPeak : 0, referencePeak(g));
+            // The no-recompute schedule peaks at the reference peak; a walk over the budget may
+            // end lower (or higher).
+            const int64_t reference = referencePeak(g);
+            out.message += "; " + lowestPeakNote(r.overBudget ? std::min(r.overBudgetPeak, reference) : reference, reference);
             return out;
         }
         plan = std::move(r.plan);
