@@ -6,16 +6,21 @@ their ratio (below 1: the binary got lower).
 
 usage: lowest_peak_table.py --binary B --baseline-binary B0 [--graphs DIR]
                             [--instances graph:budget:copies:threads:seconds,...]
+
+A graph is a file of --graphs without its .json, or gen-nN-sS: `moccasin gen --nodes N --seed S`
+(made once by the baseline binary, so both binaries solve the same graph).
 """
 import argparse
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
 from benchlib import fmt, solve_checked
 
 DEFAULT = "rl_n500:0.55:4:2:60,rl_n500:0.6:2:1:30"
+GENERATED = re.compile(r"gen-n(\d+)-s(\d+)$")
 NOTE = re.compile(r"the lowest peak a schedule found reached is (\d+) \(([0-9.]+) of the reference peak\)")
 
 
@@ -24,6 +29,16 @@ def lowest(binary, graph, budget, copies, threads, seconds, out):
     message = (row["doc"] or {}).get("message") or ""
     m = NOTE.search(message)
     return row["status"], (float(m.group(2)) if m else None)
+
+
+def graph_file(name, graphs, binary, tmp):
+    m = GENERATED.match(name)
+    if not m:
+        return os.path.join(graphs, name + ".json")
+    path = os.path.join(tmp, name + ".json")
+    if not os.path.exists(path):
+        subprocess.run([binary, "gen", "--nodes", m.group(1), "--seed", m.group(2), "-o", path], check=True)
+    return path
 
 
 def main():
@@ -40,7 +55,7 @@ def main():
         out = os.path.join(tmp, "s.json")
         for spec in a.instances.split(","):
             name, budget, copies, threads, seconds = spec.split(":")
-            graph = os.path.join(a.graphs, name + ".json")
+            graph = graph_file(name, a.graphs, a.baseline_binary, tmp)
             args = (graph, budget, int(copies), int(threads), float(seconds), out)
             s0, p0 = lowest(a.baseline_binary, *args)
             s1, p1 = lowest(a.binary, *args)

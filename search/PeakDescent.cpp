@@ -16,32 +16,77 @@ namespace moccasin {
 
 namespace {
 
-// The first plan: the caller's start (typically the greedy gone on over the budget) when its
-// peak is within the first rung of a ladder from B up to the reference peak; otherwise the greedy
-// at the lowest rung it meets.
-std::optional<StagedPlan> startingPlan(const Instance& inst, const Deadline& deadline,
-                                       const std::optional<StagedPlan>& start) {
-    const auto& [g, budget, copies] = inst;
-    const int64_t peak = referencePeak(g);
-    const int64_t startPeak = start ? evaluate(g, materialize(g, *start)).peak : peak;
-    if (start && startPeak <= budget + (peak - budget) / 8) return start;
-    for (int i = 1; i <= 8 && !deadline.expired(); ++i) {
-        int64_t b = budget + (peak - budget) * i / 8;
+// Bisection steps of the starting plan: they narrow the gap between B and the start's peak to
+// 1/1024 of it.
+constexpr int kStartSteps = 10;
+
+// A plan of the greedy that meets `budget`, from the first of a few walks that does: charging
+// for Pending inputs and not, then with jittered scores (fixed seeds: the walks do not depend on
+// the clock, only a deadline cuts them short).
+std::optional<StagedPlan> greedyWithin(const Instance& inst, const Deadline& deadline) {
+    constexpr struct {
+        bool charge;
+        uint64_t noise;
+    } kWalks[] = {{true, 0}, {false, 0}, {true, 11}, {false, 13}};
+    for (const auto& w : kWalks) {
+        if (deadline.expired()) break;
         GreedyOptions o;
+        o.chargePending = w.charge;
+        o.noiseSeed = w.noise;
         o.deadline = &deadline;
-        GreedyResult r = greedyPlan(Instance{g, b, copies}, o);
+        GreedyResult r = greedyPlan(inst, o);
         if (r.plan) return r.plan;
     }
-    if (start && startPeak < peak) return start;
-    return StagedPlan::noRecompute(g.numNodes());
+    return std::nullopt;
 }
+
+}  // namespace
+
+// A walk that meets a budget b peaks at b or below, so a bisection on b between B and the lowest
+// peak known (the caller's start, typically the greedy gone on over the budget; else the
+// no-recompute schedule at the reference peak) finds about the lowest budget the walks meet. The
+// walk that goes on over B is a poor start by itself: it spends its copies against B early and
+// has none left where memory piles up later (on rl_n500 at 0.55 of the peak with 4 copies it
+// peaks at 0.629, while walks meet 0.584).
+DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline, const std::optional<StagedPlan>& start) {
+    const auto& [g, budget, copies] = inst;
+    DescentResult first;
+    first.plan = start ? *start : StagedPlan::noRecompute(g.numNodes());
+    first.peak = evaluate(g, materialize(g, *first.plan)).peak;
+    // Without a start the caller's greedy may not have tried B itself.
+    if (!start && first.peak > budget) {
+        if (std::optional<StagedPlan> met = greedyWithin(inst, deadline)) {
+            first.plan = std::move(met);
+            first.peak = evaluate(g, materialize(g, *first.plan)).peak;
+        }
+    }
+    int64_t lo = budget, hi = first.peak;  // the known plan meets hi; B is where walks failed
+    for (int step = 0; step < kStartSteps && hi - lo > 1 && !deadline.expired(); ++step) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        std::optional<StagedPlan> met = greedyWithin(Instance{g, mid, copies}, deadline);
+        if (!met) {
+            lo = mid;
+            continue;
+        }
+        const int64_t peak = evaluate(g, materialize(g, *met)).peak;  // <= mid < hi
+        hi = std::min(mid, peak);
+        if (peak < first.peak) {
+            first.plan = std::move(met);
+            first.peak = peak;
+        }
+    }
+    first.met = first.peak <= budget;
+    return first;
+}
+
+namespace {
 
 // One descent: lowers the budget step by step from the starting plan (see the header).
 DescentResult descendOnce(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
-                          uint64_t seed, const std::optional<StagedPlan>& start) {
+                          uint64_t seed, const DescentResult& start) {
     const auto& [g, budget, copies] = inst;
-    std::optional<StagedPlan> current = startingPlan(inst, deadline, start);
-    int64_t peak = evaluate(g, materialize(g, *current)).peak;
+    std::optional<StagedPlan> current = start.plan;
+    int64_t peak = start.peak;
     int64_t step = std::max<int64_t>(1, (peak - budget) / 2);
     std::mt19937_64 rng(seed * 0x2545F4914F6CDD1DULL + 17);
     int effort = 0;
@@ -88,7 +133,7 @@ DescentResult descendOnce(const Instance& inst, const Deadline& deadline, const 
 class DescentWorker {
 public:
     DescentWorker(const Instance& inst, const Deadline& race, const ModelOptions& model, uint64_t seed,
-                  const std::optional<StagedPlan>& start)
+                  const DescentResult& start)
         : inst_(inst), race_(race), model_(model), seed_(seed), start_(start) {}
     void operator()() {
         result_ = descendOnce(inst_, race_, model_, seed_, start_);
@@ -101,7 +146,7 @@ private:
     const Deadline& race_;
     ModelOptions model_;
     uint64_t seed_;
-    std::optional<StagedPlan> start_;
+    DescentResult start_;
     DescentResult result_;
 };
 
@@ -109,13 +154,15 @@ private:
 
 DescentResult descendToBudget(const Instance& inst, const Deadline& deadline, const ModelOptions& modelOptions,
                               uint64_t seed, const std::optional<StagedPlan>& start, int threads) {
-    if (threads <= 1) return descendOnce(inst, deadline, modelOptions, seed, start);
+    // One start for every racer: the walks behind it are the same for all.
+    const DescentResult first = lowestGreedyStart(inst, deadline, start);
+    if (first.met || threads <= 1) return descendOnce(inst, deadline, modelOptions, seed, first);
     // Descents with different seeds find different paths down; the first that arrives wins. The
     // race has its own clock so that a winner can stop the others without touching the caller's.
     Deadline race(deadline.remaining());
     std::vector<DescentWorker> workers;
     workers.reserve(threads);
-    for (int t = 0; t < threads; ++t) workers.emplace_back(inst, race, modelOptions, seed + 7919 * t, start);
+    for (int t = 0; t < threads; ++t) workers.emplace_back(inst, race, modelOptions, seed + 7919 * t, first);
     std::vector<std::thread> running;
     for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[t]));
     workers[0]();

@@ -1,9 +1,10 @@
-// A feasibility phase for when the greedy cannot meet the budget: start from a schedule that
-// meets a looser budget (the greedy at a budget between B and the reference peak, or the
-// no-recompute schedule at the peak) and lower the budget in steps; each step re-solves
-// neighbourhoods around the schedule's memory peaks (search/Neighborhoods.h, peak-window) with
-// the tree search under the tighter budget. Like the paper's first phase (minimise memory, then
-// cost), but with our own engine and only as far down as the target budget.
+// A feasibility phase for when the greedy cannot meet the budget: start from the lowest schedule
+// the greedy reaches (a bisection on the walk's budget between B and the peak of the caller's
+// start or the reference peak: a walk that meets a looser budget is far lower than one that goes
+// on over B), then lower the budget in steps; each step re-solves neighbourhoods around the
+// schedule's memory peaks (search/Neighborhoods.h, peak-window) with the tree search under the
+// tighter budget. Like the paper's first phase (minimise memory, then cost), but with our own
+// engine and only as far down as the target budget.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -23,6 +24,13 @@ struct DescentResult {
     int64_t peak = 0;
     bool met = false;  // peak <= budget
 };
+
+// The descent's start: the lowest plan the greedy walks reach, by bisection on the walk's budget
+// between inst.budget and the peak of `start` (the reference peak without one), in a fixed number
+// of steps (a deadline only cuts them short). Never above `start`; `met` when a walk meets
+// inst.budget itself.
+DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline,
+                                const std::optional<StagedPlan>& start = std::nullopt);
 
 // Descends towards `budget` (see above). `start`, when given, is a plan over the budget to
 // descend from (e.g. the greedy's). With `threads` above 1, that many descents with different

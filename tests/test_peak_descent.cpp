@@ -8,6 +8,7 @@
 #include "search/Greedy.h"
 #include "search/PeakDescent.h"
 #include "tests/support/BruteForce.h"
+#include "tests/support/LayeredGraph.h"
 #include "tests/support/RandomGraphs.h"
 
 using namespace moccasin;
@@ -43,4 +44,43 @@ TEST_CASE("peak descent: finds valid schedules where the greedy finds none, neve
     MESSAGE("the greedy missed " << greedyMissed << " budgets, " << feasible << " of them feasible; the descent met "
                                  << rescued);
     CHECK(rescued > 0);
+}
+
+TEST_CASE("peak descent: starts from the lowest budget the greedy walks meet") {
+    // The walk that goes on over the budget spends its copies against B early and ends high,
+    // here above the no-recompute peak; walks at a looser budget end far lower. The bisection
+    // between them is the descent's start and the lowest peak the solve reports.
+    Graph g = testing::layeredGraph(300, 12);
+    const int64_t peak = referencePeak(g);
+    for (int copies : {2, 4}) {
+        CAPTURE(copies);
+        const Instance inst{g, peak / 2, copies};
+        GreedyResult greedy = bestGreedyPlan(inst);
+        REQUIRE_FALSE(greedy.plan);
+        REQUIRE(greedy.overBudget);
+        const Deadline untimed(std::nullopt);
+        DescentResult start = lowestGreedyStart(inst, untimed, greedy.overBudget);
+        REQUIRE(start.plan);
+        CHECK_FALSE(start.met);
+        Schedule s = materialize(g, *start.plan);
+        CHECK(validateSchedule(g, s.computations, start.peak, copies).ok);
+        CHECK_FALSE(validateSchedule(g, s.computations, start.peak - 1, copies).ok);
+        // 0.633 and 0.560 of the peak, against 1.070 and 0.972 for the walk over the budget.
+        CHECK(greedy.overBudgetPeak > peak * 9 / 10);
+        CHECK(start.peak < peak * 7 / 10);
+        // The walks fail just below the start, not far below it: the bisection narrowed the gap
+        // between B and the start's peak (these walks are the first two the start tries).
+        const int64_t below = start.peak - (greedy.overBudgetPeak - inst.budget) / 256;
+        for (bool charge : {true, false}) {
+            GreedyOptions o;
+            o.chargePending = charge;
+            CHECK_FALSE(greedyPlan(Instance{g, below, copies}, o).plan);
+        }
+        // Without a start it bisects from the reference peak, and gets as low.
+        DescentResult fromScratch = lowestGreedyStart(inst, untimed);
+        CHECK(fromScratch.peak < peak * 7 / 10);
+        // The descent starts there, so it never ends above it.
+        DescentResult descent = descendToBudget(inst, Deadline(1.0), ModelOptions{}, 1, greedy.overBudget);
+        CHECK(descent.peak <= start.peak);
+    }
 }
