@@ -9,7 +9,9 @@ includes loading the graph; RSS is the process's peak resident memory (wait4). E
 checked with `moccasin check`.
 
 usage: bench/scale_table.py [--binary PATH] [--baseline PATH] [--limit S] [--large-limit S]
-                            [--seeds 1,2,3] [--skip-large]
+                            [--seeds 1,2,3] [--skip-large] [--only free:0.7,...]
+
+--only keeps the 10,000-node cells of those order:budget pairs.
 """
 import argparse
 import os
@@ -27,6 +29,7 @@ ap.add_argument("--limit", type=float, default=60)
 ap.add_argument("--large-limit", type=float, default=120)
 ap.add_argument("--seeds", default="1,2,3")
 ap.add_argument("--skip-large", action="store_true")
+ap.add_argument("--only", help="order:budget pairs of the 10,000-node cells to run, e.g. free:0.7")
 args = ap.parse_args()
 tmp = tempfile.mkdtemp()
 
@@ -48,6 +51,9 @@ print("| graph | order | budget | copies | status | TDI % | wall s | RSS MB | ch
 print("|---|---|---|---|---|---|---|---|---|")
 cells = [(10000, int(s), order, b) for s in args.seeds.split(",") for order, b in
          (("given", "0.9"), ("free", "0.9"), ("free", "0.8"), ("free", "0.7"))]
+if args.only:
+    keep = {tuple(pair.split(":")) for pair in args.only.split(",")}
+    cells = [c for c in cells if (c[2], c[3]) in keep]
 if not args.skip_large:
     cells.append((100000, 1, "free", "0.9"))
 graphs = {}

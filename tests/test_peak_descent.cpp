@@ -84,3 +84,27 @@ TEST_CASE("peak descent: starts from the lowest budget the greedy walks meet") {
         CHECK(descent.peak <= start.peak);
     }
 }
+
+TEST_CASE("peak descent: jittered charging walks at the budget meet it where the greedy's portfolio does not") {
+    // Budgets the portfolio misses by a hair: a few more walks with other jittered scores meet
+    // them, before any bisection or search.
+    struct Case {
+        int graphSeed, percent, copies;
+    };
+    for (Case c : {Case{3, 68, 2}, Case{1, 66, 3}, Case{3, 58, 3}}) {
+        CAPTURE(c.graphSeed);
+        CAPTURE(c.percent);
+        Graph g = testing::layeredGraph(300, c.graphSeed);
+        const Instance inst{g, referencePeak(g) * c.percent / 100, c.copies};
+        GreedyResult greedy = bestGreedyPlan(inst);
+        REQUIRE_FALSE(greedy.plan);
+        DescentResult start = lowestGreedyStart(inst, Deadline(std::nullopt), greedy.overBudget);
+        REQUIRE(start.met);
+        ValidationResult v = validateSchedule(g, materialize(g, *start.plan).computations, inst.budget, c.copies);
+        CHECK_MESSAGE(v.ok, v.violation);
+        CHECK(start.peak <= inst.budget);
+        // The descent returns it as met, with no search.
+        DescentResult descent = descendToBudget(inst, Deadline(600.0), ModelOptions{}, 1, greedy.overBudget, 2);
+        CHECK(descent.met);
+    }
+}
