@@ -16,30 +16,34 @@ namespace moccasin {
 
 namespace {
 
-// Bisection steps of the starting plan: they narrow the gap between B and the start's peak to
-// 1/1024 of it.
+// Steps of the starting plan. Each is a jittered walk at B and a bisection step; ten narrow the
+// gap between B and the start's peak to 1/1024 of it.
 constexpr int kStartSteps = 10;
-// Jittered walks at B before the bisection.
-constexpr uint64_t kJitteredWalks = 8;
 
-// A plan of the greedy that meets `budget`, from the first of a few walks that does: charging
-// for Pending inputs and not, then with jittered scores (fixed seeds: the walks do not depend on
-// the clock, only a deadline cuts them short).
+// A plan of the greedy that meets `budget`, from the first of two walks that does (charging for
+// Pending inputs, then not).
 std::optional<StagedPlan> greedyWithin(const Instance& inst, const Deadline& deadline) {
-    constexpr struct {
-        bool charge;
-        uint64_t noise;
-    } kWalks[] = {{true, 0}, {false, 0}, {true, 11}, {false, 13}};
-    for (const auto& w : kWalks) {
+    for (bool charge : {true, false}) {
         if (deadline.expired()) break;
         GreedyOptions o;
-        o.chargePending = w.charge;
-        o.noiseSeed = w.noise;
+        o.chargePending = charge;
         o.deadline = &deadline;
         GreedyResult r = greedyPlan(inst, o);
-        if (r.plan) return r.plan;
+        if (r.plan) return std::move(r.plan);
     }
     return std::nullopt;
+}
+
+// A walk charging for Pending inputs with jittered scores (noiseSeed != 0). Where the greedy's
+// portfolio misses a budget by a hair, some of these meet it: on a generated 10,000-node graph at
+// 0.7 of its peak with 4 copies, where the portfolio fails by 0.01%, 1 in 20; on 300-node layered
+// graphs they meet budgets the portfolio misses (tests/test_peak_descent.cpp).
+std::optional<StagedPlan> jitteredWalk(const Instance& inst, uint64_t noiseSeed, const Deadline& deadline) {
+    GreedyOptions o;
+    o.chargePending = true;
+    o.noiseSeed = noiseSeed;
+    o.deadline = &deadline;
+    return greedyPlan(inst, o).plan;
 }
 
 }  // namespace
@@ -49,45 +53,39 @@ std::optional<StagedPlan> greedyWithin(const Instance& inst, const Deadline& dea
 // no-recompute schedule at the reference peak) finds about the lowest budget the walks meet. The
 // walk that goes on over B is a poor start by itself: it spends its copies against B early and
 // has none left where memory piles up later (on rl_n500 at 0.55 of the peak with 4 copies it
-// peaks at 0.629, while walks meet 0.584).
+// peaks at 0.629, while walks meet 0.584). Each step also tries B itself with a jittered walk
+// (fixed seeds: only a deadline makes the result depend on the clock); on large graphs, where
+// walks are slow and the descent's searches get nowhere, these are the start's best chance.
 DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline, const std::optional<StagedPlan>& start) {
     const auto& [g, budget, copies] = inst;
     DescentResult first;
     first.plan = start ? *start : StagedPlan::noRecompute(g.numNodes());
     first.peak = evaluate(g, materialize(g, *first.plan)).peak;
-    // B itself first: without a start the caller's greedy may not have tried it; and jittered
-    // charging walks, which sometimes meet budgets the others miss by a hair (a generated
-    // 10,000-node graph at 0.7 of its peak with 4 copies, where the portfolio fails by 0.01%: 1 in
-    // 20 such walks meets it; on 300-node layered graphs they meet budgets the portfolio misses,
-    // tests/test_peak_descent.cpp).
-    if (first.peak > budget) {
-        std::optional<StagedPlan> met = start ? std::nullopt : greedyWithin(inst, deadline);
-        for (uint64_t k = 0; k < kJitteredWalks && !met && !deadline.expired(); ++k) {
-            GreedyOptions o;
-            o.chargePending = true;
-            o.noiseSeed = 1000 + k;
-            o.deadline = &deadline;
-            met = greedyPlan(inst, o).plan;
-        }
-        if (met) {
-            first.plan = std::move(met);
-            first.peak = evaluate(g, materialize(g, *first.plan)).peak;
-        }
+    const auto keepIfLower = [&](std::optional<StagedPlan>& plan) {
+        if (!plan) return;
+        const int64_t peak = evaluate(g, materialize(g, *plan)).peak;
+        if (peak >= first.peak) return;
+        first.plan = std::move(plan);
+        first.peak = peak;
+    };
+    // Without a start the caller's greedy may not have tried B itself.
+    if (!start && first.peak > budget) {
+        std::optional<StagedPlan> met = greedyWithin(inst, deadline);
+        keepIfLower(met);
     }
     int64_t lo = budget, hi = first.peak;  // the known plan meets hi; B is where walks failed
-    for (int step = 0; step < kStartSteps && hi - lo > 1 && !deadline.expired(); ++step) {
+    for (int step = 0; step < kStartSteps && first.peak > budget && !deadline.expired(); ++step) {
+        std::optional<StagedPlan> atBudget = jitteredWalk(inst, 1000 + static_cast<uint64_t>(step), deadline);
+        keepIfLower(atBudget);
+        if (first.peak <= budget || hi - lo <= 1) continue;
         const int64_t mid = lo + (hi - lo) / 2;
         std::optional<StagedPlan> met = greedyWithin(Instance{g, mid, copies}, deadline);
         if (!met) {
             lo = mid;
             continue;
         }
-        const int64_t peak = evaluate(g, materialize(g, *met)).peak;  // <= mid < hi
-        hi = std::min(mid, peak);
-        if (peak < first.peak) {
-            first.plan = std::move(met);
-            first.peak = peak;
-        }
+        hi = std::min(mid, evaluate(g, materialize(g, *met)).peak);  // its peak is at most mid
+        keepIfLower(met);
     }
     first.met = first.peak <= budget;
     return first;
@@ -126,6 +124,15 @@ DescentResult descendOnce(const Instance& inst, const Deadline& deadline, const 
                 fraction = std::min(1.0, fraction * 1.6);
             }
             if (improved) current = local.best();
+        }
+        if (!improved && !deadline.expired()) {
+            // The searches found nothing this round: one more jittered walk at B itself. On large
+            // graphs these walks, not the searches, are what meets a budget the greedy misses by a
+            // hair (a 10,000-node model is slow to search, and a walk meets the budget now and then).
+            if (std::optional<StagedPlan> met = jitteredWalk(inst, rng() | 1, deadline)) {
+                current = std::move(met);
+                improved = true;
+            }
         }
         if (improved) {
             peak = evaluate(g, materialize(g, *current)).peak;
