@@ -27,8 +27,8 @@ struct DescentResult {
 
 // The descent's start: the lowest plan the greedy walks reach, by bisection on the walk's budget
 // between inst.budget and the peak of `start` (the reference peak without one), in a fixed number
-// of steps (a deadline only cuts them short). Never above `start`; `met` when a walk meets
-// inst.budget itself.
+// of steps, each with a jittered walk at inst.budget itself (a deadline only cuts them short).
+// Never above `start`; `met` when a walk meets inst.budget.
 DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline,
                                 const std::optional<StagedPlan>& start = std::nullopt);
 
