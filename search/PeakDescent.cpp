@@ -20,30 +20,30 @@ namespace {
 // gap between B and the start's peak to 1/1024 of it.
 constexpr int kStartSteps = 10;
 
-// A plan of the greedy that meets `budget`, from the first of two walks that does (charging for
-// Pending inputs, then not).
-std::optional<StagedPlan> greedyWithin(const Instance& inst, const Deadline& deadline) {
-    for (bool charge : {true, false}) {
-        if (deadline.expired()) break;
-        GreedyOptions o;
-        o.chargePending = charge;
-        o.deadline = &deadline;
-        GreedyResult r = greedyPlan(inst, o);
-        if (r.plan) return std::move(r.plan);
-    }
-    return std::nullopt;
-}
-
-// A walk charging for Pending inputs with jittered scores (noiseSeed != 0). Where the greedy's
-// portfolio misses a budget by a hair, some of these meet it: on a generated 10,000-node graph at
-// 0.7 of its peak with 4 copies, where the portfolio fails by 0.01%, 1 in 20; on 300-node layered
-// graphs they meet budgets the portfolio misses (tests/test_peak_descent.cpp).
-std::optional<StagedPlan> jitteredWalk(const Instance& inst, uint64_t noiseSeed, const Deadline& deadline) {
+// One walk of the greedy at inst.budget: charging for Pending inputs or not, with jittered scores
+// (noiseSeed != 0) or exact ones. Its plan, when it meets the budget.
+std::optional<StagedPlan> walk(const Instance& inst, bool chargePending, uint64_t noiseSeed, const Deadline& deadline) {
     GreedyOptions o;
-    o.chargePending = true;
+    o.chargePending = chargePending;
     o.noiseSeed = noiseSeed;
     o.deadline = &deadline;
     return greedyPlan(inst, o).plan;
+}
+
+// A plan of the greedy that meets `budget`, from the first of two exact walks that does (charging
+// for Pending inputs, then not).
+std::optional<StagedPlan> greedyWithin(const Instance& inst, const Deadline& deadline) {
+    std::optional<StagedPlan> plan = walk(inst, true, 0, deadline);
+    if (!plan && !deadline.expired()) plan = walk(inst, false, 0, deadline);
+    return plan;
+}
+
+// A walk charging for Pending inputs with jittered scores. Where the greedy's portfolio misses a
+// budget by a hair, some of these meet it: on a generated 10,000-node graph at 0.7 of its peak
+// with 4 copies, where the portfolio fails by 0.01%, 1 in 20; on 300-node layered graphs they meet
+// budgets the portfolio misses (tests/test_peak_descent.cpp).
+std::optional<StagedPlan> jitteredWalk(const Instance& inst, uint64_t noiseSeed, const Deadline& deadline) {
+    return walk(inst, true, noiseSeed, deadline);
 }
 
 }  // namespace
@@ -61,22 +61,24 @@ DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline, 
     DescentResult first;
     first.plan = start ? *start : StagedPlan::noRecompute(g.numNodes());
     first.peak = evaluate(g, materialize(g, *first.plan)).peak;
+    // Keeps `plan` when it is lower than the start so far; returns its peak (the plan must exist).
     const auto keepIfLower = [&](std::optional<StagedPlan>& plan) {
-        if (!plan) return;
         const int64_t peak = evaluate(g, materialize(g, *plan)).peak;
-        if (peak >= first.peak) return;
-        first.plan = std::move(plan);
-        first.peak = peak;
+        if (peak < first.peak) {
+            first.plan = std::move(plan);
+            first.peak = peak;
+        }
+        return peak;
     };
     // Without a start the caller's greedy may not have tried B itself.
     if (!start && first.peak > budget) {
         std::optional<StagedPlan> met = greedyWithin(inst, deadline);
-        keepIfLower(met);
+        if (met) keepIfLower(met);
     }
     int64_t lo = budget, hi = first.peak;  // the known plan meets hi; B is where walks failed
     for (int step = 0; step < kStartSteps && first.peak > budget && !deadline.expired(); ++step) {
         std::optional<StagedPlan> atBudget = jitteredWalk(inst, 1000 + static_cast<uint64_t>(step), deadline);
-        keepIfLower(atBudget);
+        if (atBudget) keepIfLower(atBudget);
         if (first.peak <= budget || hi - lo <= 1) continue;
         const int64_t mid = lo + (hi - lo) / 2;
         std::optional<StagedPlan> met = greedyWithin(Instance{g, mid, copies}, deadline);
@@ -84,8 +86,7 @@ DescentResult lowestGreedyStart(const Instance& inst, const Deadline& deadline, 
             lo = mid;
             continue;
         }
-        hi = std::min(mid, evaluate(g, materialize(g, *met)).peak);  // its peak is at most mid
-        keepIfLower(met);
+        hi = std::min(mid, keepIfLower(met));  // its peak is at most mid
     }
     first.met = first.peak <= budget;
     return first;
