@@ -118,7 +118,8 @@ private:
     // The Pending nodes stage s must recompute for node s, ascending.
     void collectRecomputations(int s) {
         recompute_.clear();
-        std::vector<int> stack(g_.preds(s).begin(), g_.preds(s).end());
+        std::vector<int>& stack = stack_;
+        stack.assign(g_.preds(s).begin(), g_.preds(s).end());
         ++visitEpoch_;
         while (!stack.empty()) {
             int u = stack.back();
@@ -210,12 +211,23 @@ private:
         int64_t cost = 0;      // compute added by the recomputations
         int64_t relief = 0;    // memory freed at the current computation
         int dragged = 0;       // Pending inputs recomputed again with it (in `cost`)
+        // Whether preferring revivals changed anything: a Dead input that could have been
+        // recomputed was revived instead. If not, the plan without that preference is the same.
+        bool revivedByPreference = false;
         std::vector<int> recompute, revive;
     };
-    EvictionPlan planEviction(int u, bool preferRevive) {
-        EvictionPlan plan;
+    // The plan is built in a buffer the walk reuses (evictions work out thousands of plans); it is
+    // valid until the next call.
+    EvictionPlan& planEviction(int u, bool preferRevive) {
+        EvictionPlan& plan = scratchPlan_;
+        plan.ok = plan.revivedByPreference = false;
+        plan.cost = 0;
+        plan.dragged = 0;
+        plan.recompute.clear();
+        plan.revive.clear();
         ++visitEpoch_;
-        std::vector<int> stack{u};
+        std::vector<int>& stack = stack_;
+        stack.assign(1, u);
         visitStamp_[u] = visitEpoch_;
         plan.relief = g_.size(u);
         while (!stack.empty()) {
@@ -237,6 +249,7 @@ private:
                 visitStamp_[p] = visitEpoch_;
                 bool recomputable = copiesMade_[p] < copies_;
                 if ((preferRevive || !recomputable) && canRevive(p)) {
+                    plan.revivedByPreference = plan.revivedByPreference || recomputable;
                     plan.revive.push_back(p);
                     plan.relief -= g_.size(p);
                 } else {
@@ -252,7 +265,8 @@ private:
     // whose inputs were evicted earlier look cheap, and the chains of Pending outputs grow until
     // one stage recomputes thousands of nodes (seen on 10^4-node graphs at 0.7 of the peak).
     bool dragPending(EvictionPlan& plan, int x) {
-        std::vector<int> stack{x};
+        std::vector<int>& stack = dragStack_;
+        stack.assign(1, x);
         while (!stack.empty()) {
             int y = stack.back();
             stack.pop_back();
@@ -293,8 +307,9 @@ private:
     // Applies an eviction plan. Revivals are re-checked one by one, since each one raises the
     // past profile for the next; one that no longer fits is recomputed instead when it can be,
     // otherwise the whole plan is undone.
-    bool applyEviction(int u, EvictionPlan plan) {
-        std::vector<int> revived;
+    bool applyEviction(int u, EvictionPlan& plan) {
+        std::vector<int>& revived = revived_;
+        revived.clear();
         for (int p : plan.revive) {
             if (canRevive(p)) {
                 profile_.add(lastUse_[p] + 1, ordinal_ - 1, g_.size(p));
@@ -336,11 +351,14 @@ private:
     };
     template <class Nodes>
     void addCandidatesImpl(const Nodes& nodes, std::vector<Candidate>& out) {
-        for (int u : nodes)
-            for (bool preferRevive : {true, false}) {
-                EvictionPlan plan = planEviction(u, preferRevive);
-                if (plan.ok) out.push_back({score(u, plan), u, preferRevive});
-            }
+        for (int u : nodes) {
+            const EvictionPlan& preferring = planEviction(u, true);
+            if (preferring.ok) out.push_back({score(u, preferring), u, true});
+            // Usually no revival was a matter of preference, and the second plan is the same one
+            // (still listed: with jittered scores it draws its own score).
+            const EvictionPlan& plain = preferring.revivedByPreference ? planEviction(u, false) : preferring;
+            if (plain.ok) out.push_back({score(u, plain), u, false});
+        }
     }
 
     void stopForDeadline(int s) {
@@ -363,7 +381,8 @@ private:
             // them at every eviction makes a walk quadratic on graphs of 10^5 nodes.
             if (static_cast<int>(live_.size()) > kSampleAbove) {
                 ++sampleEpoch_;
-                std::vector<int> sample;
+                std::vector<int>& sample = sample_;
+                sample.clear();
                 for (int tries = 0; tries < 4 * kSample && static_cast<int>(sample.size()) < kSample; ++tries) {
                     int u = live_[rng_() % live_.size()];
                     if (sampleStamp_[u] == sampleEpoch_ || !mayDrop(u, slot)) continue;
@@ -372,7 +391,8 @@ private:
                 }
                 if (evictOneOf(sample)) continue;
             }
-            std::vector<int> pool;
+            std::vector<int>& pool = pool_;
+            pool.clear();
             int64_t droppable = 0;
             for (int u : live_)
                 if (mayDrop(u, slot)) {
@@ -392,16 +412,16 @@ private:
     // (its revivals, checked one at a time, raise the profile for the next), so the next
     // shortlist is tried until one eviction applies.
     bool evictOneOf(const std::vector<int>& pool) {
-        std::vector<std::pair<long double, int>> ranked;
-        ranked.reserve(pool.size());
+        std::vector<std::pair<long double, int>>& ranked = ranked_;
+        ranked.clear();
         for (int u : pool) {
             EvictionPlan alone;
             alone.cost = g_.cost(u);
             alone.relief = g_.size(u);
             ranked.emplace_back(score(u, alone), u);
         }
-        std::vector<int> shortlist;
-        std::vector<Candidate> candidates;
+        std::vector<int>& shortlist = shortlist_;
+        std::vector<Candidate>& candidates = candidates_;
         for (size_t from = 0, lists = 0; from < ranked.size(); from += kShortlist, ++lists) {
             // Over the budget already, a long hunt for a droppable output costs more time than
             // the excess it might save.
@@ -460,6 +480,11 @@ private:
     std::vector<int> needStage_;
     int64_t protectEpoch_ = 0, visitEpoch_ = 0, needEpoch_ = 0;
     std::vector<int> live_, recompute_;
+    // Buffers reused by every eviction (a walk on 10^4 nodes works out millions of plans).
+    EvictionPlan scratchPlan_;
+    std::vector<int> stack_, dragStack_, revived_, sample_, pool_, shortlist_;
+    std::vector<std::pair<long double, int>> ranked_;
+    std::vector<Candidate> candidates_;
     int64_t liveMemory_ = 0;
     int ordinal_ = 0, currentStage_ = 0;
     RangeAddMaxTree profile_;
