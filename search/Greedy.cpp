@@ -47,7 +47,7 @@ class GreedyWalk {
 public:
     GreedyWalk(const Instance& inst, const GreedyOptions& options)
         : rng_(options.noiseSeed), noisy_(options.noiseSeed != 0), allowExcess_(options.allowExcess),
-          chargePending_(options.chargePending),
+          chargePending_(options.chargePending), fullPlans_(options.fullPlans),
           deadline_(options.deadline), g_(inst.graph), n_(inst.graph.numNodes()), budget_(inst.budget),
           copies_(inst.copies), rule_(options.rule), state_(n_, State::NotYet),
           copiesMade_(n_, 0), nextFirstUse_(n_, 0), pendingDemand_(n_, 0), livePos_(n_, -1), lastUse_(n_, -1),
@@ -214,13 +214,32 @@ private:
         // Whether preferring revivals changed anything: a Dead input that could have been
         // recomputed was revived instead. If not, the plan without that preference is the same.
         bool revivedByPreference = false;
+        // Given up part way because its score could no longer beat the cutoff (see ScoreCutoff).
+        bool pruned = false;
         std::vector<int> recompute, revive;
+    };
+    // A plan's cost only grows and its relief only shrinks as its closure is worked out, so the
+    // score of the part seen so far is a lower bound on the plan's score (for every rule, with its
+    // jitter factor fixed in advance). A plan whose bound exceeds the best score found so far at
+    // this eviction cannot be chosen, and is given up there.
+    struct ScoreCutoff {
+        long double best;      // the lowest score of a complete plan so far
+        long double factor;    // this plan's jitter factor
+        long double distance;  // stages to the victim's next need (the Dtr rule)
     };
     // The plan is built in a buffer the walk reuses (evictions work out thousands of plans); it is
     // valid until the next call.
-    EvictionPlan& planEviction(int u, bool preferRevive) {
+    EvictionPlan& planEviction(int u, bool preferRevive, const ScoreCutoff* cutoff = nullptr) {
         EvictionPlan& plan = scratchPlan_;
-        plan.ok = plan.revivedByPreference = false;
+        // Relief never grows again once it is gone: the plan frees nothing.
+        const auto hopeless = [&] {
+            if (plan.relief <= 0) return true;
+            if (!cutoff || jittered(ruleScore(plan.cost, plan.relief, cutoff->distance), cutoff->factor) <= cutoff->best)
+                return false;
+            plan.pruned = true;
+            return true;
+        };
+        plan.ok = plan.revivedByPreference = plan.pruned = false;
         plan.cost = 0;
         plan.dragged = 0;
         plan.recompute.clear();
@@ -236,13 +255,14 @@ private:
             if (copiesMade_[x] >= copies_ || static_cast<int>(plan.recompute.size()) >= kMaxClosure) return plan;
             plan.recompute.push_back(x);
             plan.cost += g_.cost(x);
+            if (hopeless()) return plan;
             for (int p : g_.preds(x)) {
                 if (visitStamp_[p] == visitEpoch_) continue;
                 if (chargePending_ && state_[p] == State::Pending) {
                     // Already to be recomputed, but then again at u's next need: counted in the
                     // cost and in the length of the chain, with the Pending inputs it drags along.
                     visitStamp_[p] = visitEpoch_;
-                    if (!dragPending(plan, p)) return plan;
+                    if (!dragPending(plan, p) || hopeless()) return plan;
                     continue;
                 }
                 if (state_[p] != State::Dead) continue;
@@ -252,6 +272,7 @@ private:
                     plan.revivedByPreference = plan.revivedByPreference || recomputable;
                     plan.revive.push_back(p);
                     plan.relief -= g_.size(p);
+                    if (hopeless()) return plan;
                 } else {
                     stack.push_back(p);
                 }
@@ -284,23 +305,24 @@ private:
     // Lower is a better victim. With a noise seed, scores are jittered by up to a factor 2 so that
     // restarts explore other choices.
     long double score(int u, const EvictionPlan& plan) {
-        long double s = baseScore(u, plan);
-        if (!noisy_) return s;
-        long double f = 1.0L + static_cast<long double>(rng_() % 1000) / 1000.0L;
-        return s >= 0 ? s * f : s / f;
+        return jittered(ruleScore(plan.cost, plan.relief, distance(u)), jitter());
     }
-    long double baseScore(int u, const EvictionPlan& plan) {
-        auto relief = static_cast<long double>(plan.relief);
+    // The factor of one jittered score: 1 without a noise seed.
+    long double jitter() { return noisy_ ? 1.0L + static_cast<long double>(rng_() % 1000) / 1000.0L : 1.0L; }
+    static long double jittered(long double s, long double factor) { return s >= 0 ? s * factor : s / factor; }
+    // Stages until u is needed again, counting the current one (only the Dtr rule reads it).
+    long double distance(int u) {
+        return rule_ == VictimRule::Dtr ? static_cast<long double>(nextNeed(u)) - currentStage_ + 1 : 1.0L;
+    }
+    long double ruleScore(int64_t cost, int64_t relief, long double distance) const {
         switch (rule_) {
             case VictimRule::LargestSize:
-                return -relief;
+                return -static_cast<long double>(relief);
             case VictimRule::CostPerByte:
-                return static_cast<long double>(plan.cost) / relief;
+                return static_cast<long double>(cost) / static_cast<long double>(relief);
             case VictimRule::Dtr:
-            default: {
-                long double distance = static_cast<long double>(nextNeed(u)) - currentStage_ + 1;
-                return static_cast<long double>(plan.cost) / (relief * distance);
-            }
+            default:
+                return static_cast<long double>(cost) / (static_cast<long double>(relief) * distance);
         }
     }
 
@@ -349,16 +371,41 @@ private:
             return score != o.score ? score < o.score : node != o.node ? node < o.node : preferRevive > o.preferRevive;
         }
     };
-    template <class Nodes>
-    void addCandidatesImpl(const Nodes& nodes, std::vector<Candidate>& out) {
+    // The candidates of `nodes` (each with and without preferring revivals). With `prune`, plans
+    // that cannot have the lowest score are given up part way and left out; returns whether any
+    // was (then the lowest listed is the lowest of all, but the next ones may not be).
+    bool addCandidates(const std::vector<int>& nodes, std::vector<Candidate>& out, bool prune) {
+        long double best = std::numeric_limits<long double>::infinity();
+        bool anyPruned = false;
         for (int u : nodes) {
-            const EvictionPlan& preferring = planEviction(u, true);
-            if (preferring.ok) out.push_back({score(u, preferring), u, true});
+            const long double dist = distance(u);
+            // Adds the plan of (u, preferRevive) as a candidate if it frees memory.
+            const auto consider = [&](const EvictionPlan& plan, bool preferRevive, long double factor) {
+                anyPruned = anyPruned || plan.pruned;
+                if (!plan.ok) return;
+                const long double sc = jittered(ruleScore(plan.cost, plan.relief, dist), factor);
+                out.push_back({sc, u, preferRevive});
+                best = std::min(best, sc);
+            };
+            const long double f1 = jitter();
+            ScoreCutoff cut1{best, f1, dist};
+            const EvictionPlan& preferring = planEviction(u, true, prune ? &cut1 : nullptr);
+            const bool samePlan = !preferring.revivedByPreference && !preferring.pruned && !fullPlans_;
+            const bool sameAndPruned = !preferring.revivedByPreference && preferring.pruned && !noisy_;
+            consider(preferring, true, f1);
             // Usually no revival was a matter of preference, and the second plan is the same one
-            // (still listed: with jittered scores it draws its own score).
-            const EvictionPlan& plain = preferring.revivedByPreference ? planEviction(u, false) : preferring;
-            if (plain.ok) out.push_back({score(u, plain), u, false});
+            // (with jittered scores, under its own factor).
+            const long double f2 = jitter();
+            if (samePlan) {
+                consider(preferring, false, f2);
+            } else if (sameAndPruned) {
+                anyPruned = true;  // the same part way, the same bound: given up too
+            } else {
+                ScoreCutoff cut2{best, f2, dist};
+                consider(planEviction(u, false, prune ? &cut2 : nullptr), false, f2);
+            }
         }
+        return anyPruned;
     }
 
     void stopForDeadline(int s) {
@@ -429,11 +476,22 @@ private:
             const size_t to = std::min(ranked.size(), from + kShortlist);
             // Selection, not a sort: usually the first shortlist has a victim.
             if (to < ranked.size()) std::nth_element(ranked.begin() + from, ranked.begin() + to, ranked.end());
+            // The most promising first, so that the cutoff is low early.
+            std::sort(ranked.begin() + from, ranked.begin() + to);
             shortlist.clear();
             for (size_t i = from; i < to; ++i) shortlist.push_back(ranked[i].second);
             candidates.clear();
-            addCandidatesImpl(shortlist, candidates);
+            const bool pruned = addCandidates(shortlist, candidates, !fullPlans_);
+            if (candidates.empty()) continue;  // nothing pruned either: pruning needs a complete plan
             std::sort(candidates.begin(), candidates.end());
+            if (applyEviction(candidates[0].node, planEviction(candidates[0].node, candidates[0].preferRevive))) return true;
+            // The best plan no longer applies (a revival stopped fitting): the others in order, all
+            // of them worked out this time.
+            if (pruned) {
+                candidates.clear();
+                addCandidates(shortlist, candidates, false);
+                std::sort(candidates.begin(), candidates.end());
+            }
             for (const Candidate& c : candidates)
                 if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) return true;
         }
@@ -462,6 +520,7 @@ private:
     bool noisy_;
     bool allowExcess_;
     bool chargePending_;
+    bool fullPlans_;
     int64_t evictionTries_ = 0, sampleEpoch_ = 0;
     std::vector<int64_t> sampleStamp_;
     const Deadline* deadline_;

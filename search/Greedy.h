@@ -32,6 +32,10 @@ struct GreedyOptions {
     // must be recomputed again for it) in its cost and in the closure limit.
     bool chargePending = false;
     const Deadline* deadline = nullptr;  // checked every few stages; an expired walk fails
+    // Work out every eviction plan in full, with and without preferring revivals, instead of
+    // giving up plans that cannot score best and sharing a plan the preference does not change.
+    // The same walk without jitter, only slower: the reference the tests compare against.
+    bool fullPlans = false;
 };
 
 struct GreedyResult {
