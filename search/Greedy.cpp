@@ -54,6 +54,8 @@ public:
           protectStamp_(n_, 0), lastSlot_(n_, 0), visitStamp_(n_, 0), needStamp_(n_, 0), needStage_(n_, 0),
           profile_(n_ + n_ / 2 + 16), plan_(StagedPlan::noRecompute(n_)) {
         sampleStamp_.assign(n_, 0);
+        reviveStamp_.assign(n_, 0);
+        reviveFits_.assign(n_, 0);
     }
 
     GreedyResult run() {
@@ -112,6 +114,17 @@ private:
     // u was Dead from just after its last use until now; can it have stayed in memory instead?
     bool canRevive(int u) const {
         return profile_.max(lastUse_[u] + 1, ordinal_ - 1) + g_.size(u) <= budget_;
+    }
+
+    // canRevive while the profile stays as it is: the plans of one eviction ask it for the same
+    // outputs again and again, and the profile changes only when an eviction applies (a new
+    // needEpoch_; a plan that fails to apply restores the profile exactly).
+    bool canReviveNow(int u) {
+        if (reviveStamp_[u] != needEpoch_) {
+            reviveStamp_[u] = needEpoch_;
+            reviveFits_[u] = canRevive(u);
+        }
+        return reviveFits_[u];
     }
 
     // ---- stages ----------------------------------------------------------------------------
@@ -268,7 +281,7 @@ private:
                 if (state_[p] != State::Dead) continue;
                 visitStamp_[p] = visitEpoch_;
                 bool recomputable = copiesMade_[p] < copies_;
-                if ((preferRevive || !recomputable) && canRevive(p)) {
+                if ((preferRevive || !recomputable) && canReviveNow(p)) {
                     plan.revivedByPreference = plan.revivedByPreference || recomputable;
                     plan.revive.push_back(p);
                     plan.relief -= g_.size(p);
@@ -522,7 +535,8 @@ private:
     bool chargePending_;
     bool fullPlans_;
     int64_t evictionTries_ = 0, sampleEpoch_ = 0;
-    std::vector<int64_t> sampleStamp_;
+    std::vector<int64_t> sampleStamp_, reviveStamp_;
+    std::vector<uint8_t> reviveFits_;
     const Deadline* deadline_;
     bool overBudget_ = false;
     std::string excessFailure_;
