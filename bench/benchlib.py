@@ -33,6 +33,12 @@ def solve_checked(binary, graph, budget, out, order="given", threads=2, limit=60
     return row
 
 
+def generate_graph(binary, nodes, seed, path):
+    """`moccasin gen --nodes N --seed S -o path`; returns path."""
+    subprocess.run([binary, "gen", "--nodes", str(nodes), "--seed", str(seed), "-o", path], check=True)
+    return path
+
+
 def schedule_ok(binary, graph, schedule, copies=2):
     """`moccasin check` of a schedule file: True when it is valid."""
     return subprocess.run([binary, "check", graph, schedule, "--copies", str(copies)],

@@ -13,10 +13,9 @@ usage: bench/greedy_speed.py --baseline PATH [--binary PATH] [--skip-large] [--g
 """
 import argparse
 import os
-import subprocess
 import tempfile
 
-from benchlib import check_mark, fmt, solve_checked
+from benchlib import check_mark, fmt, generate_graph, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -29,9 +28,7 @@ tmp = tempfile.mkdtemp()
 
 
 def generate(nodes, seed):
-    path = os.path.join(tmp, f"gen_{nodes}_{seed}.json")
-    subprocess.run([args.binary, "gen", "--nodes", str(nodes), "--seed", str(seed), "-o", path], check=True)
-    return path
+    return generate_graph(args.binary, nodes, seed, os.path.join(tmp, f"gen_{nodes}_{seed}.json"))
 
 
 cells = [(f"gen n=10000 seed={s}", ("gen", 10000, s), b, c)

@@ -13,11 +13,10 @@ A graph is a file of --graphs without its .json, or gen-nN-sS: `moccasin gen --n
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
-from benchlib import fmt, solve_checked
+from benchlib import fmt, generate_graph, solve_checked
 
 DEFAULT = "rl_n500:0.55:4:2:60,rl_n500:0.6:2:1:30"
 GENERATED = re.compile(r"gen-n(\d+)-s(\d+)$")
@@ -37,7 +36,7 @@ def graph_file(name, graphs, binary, tmp):
         return os.path.join(graphs, name + ".json")
     path = os.path.join(tmp, name + ".json")
     if not os.path.exists(path):
-        subprocess.run([binary, "gen", "--nodes", m.group(1), "--seed", m.group(2), "-o", path], check=True)
+        generate_graph(binary, m.group(1), m.group(2), path)
     return path
 
 

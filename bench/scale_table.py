@@ -15,11 +15,10 @@ usage: bench/scale_table.py [--binary PATH] [--baseline PATH] [--limit S] [--lar
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
-from benchlib import check_mark, fmt, solve_checked
+from benchlib import check_mark, fmt, generate_graph, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -35,9 +34,7 @@ tmp = tempfile.mkdtemp()
 
 
 def generate(nodes, seed):
-    path = os.path.join(tmp, f"gen_{nodes}_{seed}.json")
-    subprocess.run([args.binary, "gen", "--nodes", str(nodes), "--seed", str(seed), "-o", path], check=True)
-    return path
+    return generate_graph(args.binary, nodes, seed, os.path.join(tmp, f"gen_{nodes}_{seed}.json"))
 
 
 def row_text(label, order, budget, copies, r):
