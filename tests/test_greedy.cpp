@@ -255,7 +255,7 @@ TEST_CASE("greedy: giving up plans that cannot score best changes no walk") {
     // the plan without the revival preference only when that preference changed something.
     // Without jitter the two walks must be the same, step for step. On these graphs the best plan
     // of an eviction sometimes no longer applies (a revival stops fitting), so the fallback that
-    // works out every plan of the shortlist again runs too (thousands of times here).
+    // works out every plan of the shortlist again runs too (390 times here).
     struct Case {
         int nodes;
         uint64_t seed;
