@@ -317,9 +317,8 @@ private:
 
     // Lower is a better victim. With a noise seed, scores are jittered by up to a factor 2 so that
     // restarts explore other choices.
-    long double score(int u, const EvictionPlan& plan) {
-        return jittered(ruleScore(plan.cost, plan.relief, distance(u)), jitter());
-    }
+    // The score of dropping u alone, before its closure is worked out (ranks the shortlists).
+    long double closureFreeScore(int u) { return jittered(ruleScore(g_.cost(u), g_.size(u), distance(u)), jitter()); }
     // The factor of one jittered score: 1 without a noise seed.
     long double jitter() { return noisy_ ? 1.0L + static_cast<long double>(rng_() % 1000) / 1000.0L : 1.0L; }
     static long double jittered(long double s, long double factor) { return s >= 0 ? s * factor : s / factor; }
@@ -474,12 +473,7 @@ private:
     bool evictOneOf(const std::vector<int>& pool) {
         std::vector<std::pair<long double, int>>& ranked = ranked_;
         ranked.clear();
-        for (int u : pool) {
-            EvictionPlan alone;
-            alone.cost = g_.cost(u);
-            alone.relief = g_.size(u);
-            ranked.emplace_back(score(u, alone), u);
-        }
+        for (int u : pool) ranked.emplace_back(closureFreeScore(u), u);
         std::vector<int>& shortlist = shortlist_;
         std::vector<Candidate>& candidates = candidates_;
         for (size_t from = 0, lists = 0; from < ranked.size(); from += kShortlist, ++lists) {
@@ -499,14 +493,16 @@ private:
             std::sort(candidates.begin(), candidates.end());
             if (applyEviction(candidates[0].node, planEviction(candidates[0].node, candidates[0].preferRevive))) return true;
             // The best plan no longer applies (a revival stopped fitting): the others in order, all
-            // of them worked out this time.
+            // of them worked out this time (a failed plan leaves the walk as it was, so the first
+            // fails again and is skipped when nothing was given up).
             if (pruned) {
                 candidates.clear();
                 addCandidates(shortlist, candidates, false);
                 std::sort(candidates.begin(), candidates.end());
             }
-            for (const Candidate& c : candidates)
-                if (applyEviction(c.node, planEviction(c.node, c.preferRevive))) return true;
+            for (size_t i = pruned ? 0 : 1; i < candidates.size(); ++i)
+                if (applyEviction(candidates[i].node, planEviction(candidates[i].node, candidates[i].preferRevive)))
+                    return true;
         }
         return false;
     }
