@@ -10,8 +10,11 @@ checked with `moccasin check`.
 
 usage: bench/scale_table.py [--binary PATH] [--baseline PATH] [--limit S] [--large-limit S]
                             [--seeds 1,2,3] [--skip-large] [--only free:0.7,...]
+                            [--copies 2,4] [--repeat N]
 
---only keeps the 10,000-node cells of those order:budget pairs.
+--only keeps the 10,000-node cells of those order:budget pairs. --copies lists the copy limits
+tried in turn (the next only where the previous gave no schedule); --repeat runs every cell N
+times, to show how often a budget that is met only now and then is met.
 """
 import argparse
 import os
@@ -29,6 +32,8 @@ ap.add_argument("--large-limit", type=float, default=120)
 ap.add_argument("--seeds", default="1,2,3")
 ap.add_argument("--skip-large", action="store_true")
 ap.add_argument("--only", help="order:budget pairs of the 10,000-node cells to run, e.g. free:0.7")
+ap.add_argument("--copies", default="2,4", help="copy limits tried in turn, e.g. 4")
+ap.add_argument("--repeat", type=int, default=1, help="runs of every cell")
 args = ap.parse_args()
 tmp = tempfile.mkdtemp()
 
@@ -60,8 +65,8 @@ for nodes, seed, order, budget in cells:
     if (nodes, seed) not in graphs:
         graphs[(nodes, seed)] = generate(nodes, seed)
     limit = args.limit if nodes <= 10000 else args.large_limit
-    for suffix, binary in binaries:
-        for copies in (2, 4):
+    for suffix, binary in [b for _ in range(args.repeat) for b in binaries]:
+        for copies in [int(c) for c in args.copies.split(",")]:
             r = solve_checked(binary, graphs[(nodes, seed)], budget, out, order, 2, limit, copies)
             print(row_text(f"gen n={nodes} seed={seed}{suffix}", order, budget, copies, r))
             sys.stdout.flush()

@@ -57,30 +57,53 @@ void Completion::build() {
         for (int i = stageFirst_[s] - stageCount_[s]; i < stageFirst_[s]; ++i) add(recomputed_[i], eventOf(s, recomputed_[i]));
         add(s, eventOf(s, s));
     }
-    // Every consumer computation is served by the latest earlier copy of each input.
-    for (Computation& cc : comps_) {
-        for (int u : g.preds(cc.node)) {
-            const int* idx = &copyIndex_[static_cast<size_t>(u) * c];
-            int j = numCopies_[u] - 1;
-            while (j > 0 && comps_[idx[j]].start >= cc.start) --j;  // copy 0 is always earlier
-            Computation& served = comps_[idx[j]];
-            served.end = std::max(served.end, cc.start + 1);
-        }
+    // Every consumer computation is served by the latest earlier copy of each input. A node with
+    // one copy serves all of them: its last served computation is its last consumer's first
+    // computation or a later recomputation of a consumer, so only the R recomputations are read
+    // for it, not its m consumers (most nodes have one copy at a search node).
+    lastServed_.resize(comps_.size());
+    for (size_t i = 0; i < comps_.size(); ++i) lastServed_[i] = static_cast<int>(i);
+    auto firstPos = [&](int k) { return copyIndex_[static_cast<size_t>(k) * c]; };
+    for (int k = 0; k < n; ++k) {
+        if (numCopies_[k] != 1 || g.succs(k).empty()) continue;
+        lastServed_[firstPos(k)] = firstPos(g.succs(k).back());  // successors ascend
     }
+    // The copy of u that serves the computation at position i (u has several copies).
+    auto serving = [&](int u, int i) {
+        const int* idx = &copyIndex_[static_cast<size_t>(u) * c];
+        int j = numCopies_[u] - 1;
+        while (j > 0 && comps_[idx[j]].start >= comps_[i].start) --j;  // copy 0 is always earlier
+        return idx[j];
+    };
+    for (int k = 0; k < n; ++k) {
+        for (int j = 1; j < numCopies_[k]; ++j) {  // recomputations of k read every input
+            const int i = copyIndex_[static_cast<size_t>(k) * c + j];
+            for (int u : g.preds(k)) {
+                const int copy = numCopies_[u] == 1 ? firstPos(u) : serving(u, i);
+                lastServed_[copy] = std::max(lastServed_[copy], i);
+            }
+        }
+        if (numCopies_[k] > 1)  // first computations of k's consumers, for each copy of k
+            for (int w : g.succs(k)) {
+                const int copy = serving(k, firstPos(w));
+                lastServed_[copy] = std::max(lastServed_[copy], firstPos(w));
+            }
+    }
+    for (size_t i = 0; i < comps_.size(); ++i)
+        if (lastServed_[i] != static_cast<int>(i)) comps_[i].end = comps_[lastServed_[i]].start + 1;
 }
 
 std::pair<int64_t, int> Completion::firstOverload() {
     const Graph& g = model_.graph();
-    ends_.clear();
-    for (const Computation& cc : comps_) ends_.emplace_back(cc.end, g.size(cc.node));
-    std::sort(ends_.begin(), ends_.end());
-    // Memory at event t: copies with start <= t < end. Starts are ascending and distinct.
+    // Memory at event t: copies with start <= t < end. Starts are ascending and distinct, and a
+    // copy's end is one past the start of the computation at lastServed_, so at position i the
+    // live copies are those with position <= i <= lastServed_.
+    freedAt_.assign(comps_.size() + 1, 0);
+    for (size_t i = 0; i < comps_.size(); ++i) freedAt_[lastServed_[i] + 1] += g.size(comps_[i].node);
     int64_t live = 0;
-    size_t next = 0;
-    for (const Computation& cc : comps_) {
-        for (; next < ends_.size() && ends_[next].first <= cc.start; ++next) live -= ends_[next].second;
-        live += g.size(cc.node);
-        if (live > model_.budget()) return {cc.start, cc.node};
+    for (size_t i = 0; i < comps_.size(); ++i) {
+        live += g.size(comps_[i].node) - freedAt_[i];
+        if (live > model_.budget()) return {comps_[i].start, comps_[i].node};
     }
     return {-1, -1};
 }

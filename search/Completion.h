@@ -5,7 +5,11 @@
 // Why a class: the search evaluates it at every node, and building a StagedPlan, materializing a
 // Schedule and sorting all its end points allocated and sorted O(n + R) items per node. This
 // keeps every buffer between calls and builds the computations already in start order (counting
-// sort by stage), so a node costs O((n + R) + m C) plus one sort of the R + n ends.
+// sort by stage). A node with one copy serves every consumer, so only the recomputations are
+// read for it: a node costs O(n C + R d) plus the consumers of the recomputed nodes (d: the
+// largest in-degree), not O(m). Ends are not sorted: a copy's end is one past the event of the
+// last computation it serves, so the sweep frees it by that computation's position in start order
+// (a difference array over computations, never over events).
 // Invariant: after build(), computations() == materialize(graph, plan()).computations.
 #pragma once
 #include <cstdint>
@@ -40,7 +44,8 @@ private:
     std::vector<int> copyIndex_;    // per node: indices in comps_ of its copies, in start order
     std::vector<int> numCopies_;
     std::vector<Computation> comps_;
-    std::vector<std::pair<int64_t, int64_t>> ends_;  // (end, size), sorted by firstOverload
+    std::vector<int> lastServed_;   // per computation: position of the last computation it serves (or its own)
+    std::vector<int64_t> freedAt_;  // per position: sizes of the copies whose last served position is one before
 };
 
 }  // namespace moccasin

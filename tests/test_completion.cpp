@@ -32,7 +32,7 @@ int64_t referenceFirstOverload(const Graph& g, const Schedule& s, int64_t budget
 
 TEST_CASE("completion: equals materialize of its plan and finds the first overload, on random search states") {
     std::mt19937_64 rng(31);
-    int states = 0, overloads = 0;
+    int states = 0, overloads = 0, multiCopy = 0;
     for (uint64_t seed = 0; seed < 200; ++seed) {
         const int n = 3 + static_cast<int>(rng() % 10);
         Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.4}, seed + 70);
@@ -55,6 +55,10 @@ TEST_CASE("completion: equals materialize of its plan and finds the first overlo
             completion.build();
             Schedule reference = materialize(g, completion.plan());
             REQUIRE(completion.computations() == reference.computations);
+            // A node with two or more copies takes the other path of build(): count those states.
+            const StagedPlan plan = completion.plan();
+            multiCopy += std::any_of(plan.recomputeStages.begin(), plan.recomputeStages.end(),
+                                     [](const std::vector<int>& st) { return !st.empty(); });
             const auto [t0, node] = completion.firstOverload();
             CHECK(t0 == referenceFirstOverload(g, reference, budget));
             if (t0 >= 0) {
@@ -68,7 +72,8 @@ TEST_CASE("completion: equals materialize of its plan and finds the first overlo
         }
         e.popToLevel(0);
     }
-    MESSAGE(states << " states, " << overloads << " with an overload");
+    MESSAGE(states << " states, " << overloads << " with an overload, " << multiCopy << " with a recomputation");
     CHECK(states > 300);
+    CHECK(multiCopy > 100);
     CHECK(overloads > 50);
 }
