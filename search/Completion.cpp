@@ -17,13 +17,28 @@ Completion::Completion(const RematModel& model) : model_(model) {
     numCopies_.assign(n, 0);
 }
 
+void Completion::setScope() {
+    const solver::Engine& e = model_.engine();
+    const int n = model_.graph().numNodes(), c = model_.copies();
+    scope_.clear();
+    std::fill(numStages_.begin(), numStages_.end(), 0);
+    for (int k = 0; k < n; ++k)
+        for (int i = 1; i < c; ++i)
+            if (!e.isFalse(model_.task(k, i).presence)) {
+                scope_.push_back(k);
+                break;
+            }
+    scoped_ = true;
+}
+
 void Completion::build() {
     const solver::Engine& e = model_.engine();
     const Graph& g = model_.graph();
     const int n = g.numNodes(), c = model_.copies(), extra = std::max(c - 1, 0);
     std::fill(stageCount_.begin(), stageCount_.end(), 0);
     size_t total = 0;
-    for (int k = 0; k < n; ++k) {
+    // Nodes outside the scope have no present extra copy (numStages_ stays 0 for them).
+    auto readStages = [&](int k) {
         int& cnt = numStages_[k];
         cnt = 0;
         for (int i = 1; i < c; ++i) {
@@ -36,6 +51,11 @@ void Completion::build() {
             ++stageCount_[st];
         }
         total += static_cast<size_t>(cnt);
+    };
+    if (scoped_) {
+        for (int k : scope_) readStages(k);
+    } else {
+        for (int k = 0; k < n; ++k) readStages(k);
     }
     // Counting sort by stage; nodes are visited ascending, so each stage's group is ascending.
     int acc = 0;

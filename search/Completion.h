@@ -25,6 +25,12 @@ class Completion {
 public:
     explicit Completion(const RematModel& model);
 
+    // The extra copies build() reads from now on: those not absent in the current domains. Call
+    // it at the root of a search; while the search stays at or below that root, an absent copy
+    // stays absent, so build() skips the nodes whose extra copies are all absent (in an LNS
+    // step, every node outside the neighbourhood without a recomputation in the incumbent).
+    // Without a call, build() reads every node.
+    void setScope();
     // Rebuilds the completion from the model's current domains.
     void build();
     const std::vector<Computation>& computations() const { return comps_; }
@@ -36,6 +42,8 @@ public:
 
 private:
     const RematModel& model_;
+    std::vector<int> scope_;        // nodes with an extra copy not absent at setScope()
+    bool scoped_ = false;
     std::vector<int> stagesOf_;     // node k's recompute stages: stagesOf_[k*(C-1) ..], count in numStages_
     std::vector<int> numStages_;
     std::vector<int> stageCount_;   // per stage: recomputations in it (counting sort)

@@ -23,7 +23,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     Frame first;
     if (!boundObjective() || !e_.fixpoint()) {
         ++failures_;
-    } else if (branchOrSolution(first)) {
+    } else if (completion_.setScope(), branchOrSolution(first)) {  // every node of this run lies below here
         first.level = e_.level();
         stack.push_back(first);
     }

@@ -28,6 +28,20 @@ int64_t referenceFirstOverload(const Graph& g, const Schedule& s, int64_t budget
     }
     return -1;
 }
+// The completion's plan by its definition, read from the domains: present extra copies at their
+// latest allowed stage (a stage not above the previous copy's is left out), the others absent.
+StagedPlan referencePlan(const RematModel& model) {
+    const solver::Engine& e = model.engine();
+    StagedPlan plan = StagedPlan::noRecompute(model.graph().numNodes());
+    for (int k = 0; k < model.graph().numNodes(); ++k)
+        for (int i = 1; i < model.copies(); ++i) {
+            const StageTask& t = model.task(k, i);
+            if (!e.isTrue(t.presence)) continue;
+            const int st = static_cast<int>(e.ub(t.stage));
+            if (plan.recomputeStages[k].empty() || plan.recomputeStages[k].back() < st) plan.recomputeStages[k].push_back(st);
+        }
+    return plan;
+}
 }  // namespace
 
 TEST_CASE("completion: equals materialize of its plan and finds the first overload, on random search states") {
@@ -43,8 +57,22 @@ TEST_CASE("completion: equals materialize of its plan and finds the first overlo
         if (!e.fixpoint()) continue;
         Completion completion(model);
         CAPTURE(seed);
-        // A random dive: presences and stage bounds of extra copies.
+        // A random dive: presences and stage bounds of extra copies. On odd seeds, as an LNS step
+        // does, some extra copies are decided first and the scope is set there, at the dive's root.
         e.pushLevel();
+        const bool scoped = seed % 2 == 1;
+        if (scoped) {
+            bool ok = true;
+            for (int k = 0; k < n && ok; ++k)
+                for (int i = 1; i < copies && ok; ++i)
+                    if (rng() % 2 == 0 && !e.isFixed(model.task(k, i).presence))
+                        ok = e.fix(model.task(k, i).presence, static_cast<int64_t>(rng() % 3 == 0));
+            if (!ok || !e.fixpoint()) {
+                e.popToLevel(0);
+                continue;
+            }
+            completion.setScope();
+        }
         for (int step = 0; step < 3 * n; ++step) {
             const StageTask& t = model.task(static_cast<int>(rng() % static_cast<uint64_t>(n)),
                                             static_cast<int>(rng() % static_cast<uint64_t>(copies)));
@@ -53,6 +81,7 @@ TEST_CASE("completion: equals materialize of its plan and finds the first overlo
             else if (e.isTrue(t.presence) && !e.isFixed(t.stage)) ok = e.setUb(t.stage, e.ub(t.stage) - 1);
             if (!ok || !e.fixpoint()) break;
             completion.build();
+            REQUIRE(completion.plan().recomputeStages == referencePlan(model).recomputeStages);
             Schedule reference = materialize(g, completion.plan());
             REQUIRE(completion.computations() == reference.computations);
             // A node with two or more copies takes the other path of build(): count those states.
