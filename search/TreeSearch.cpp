@@ -23,9 +23,12 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     Frame first;
     if (!boundObjective() || !e_.fixpoint()) {
         ++failures_;
-    } else if (completion_.setScope(), branchOrSolution(first)) {  // every node of this run lies below here
-        first.level = e_.level();
-        stack.push_back(first);
+    } else {
+        completion_.setScope();  // every node of this run lies below this one
+        if (branchOrSolution(first)) {
+            first.level = e_.level();
+            stack.push_back(first);
+        }
     }
     while (!stack.empty()) {
         if (deadline.expired()) {
