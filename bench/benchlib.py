@@ -39,6 +39,11 @@ def generate_graph(binary, nodes, seed, path):
     return path
 
 
+def generate_in(directory, binary, nodes, seed):
+    """generate_graph into `directory`, as gen_<nodes>_<seed>.json; returns the path."""
+    return generate_graph(binary, nodes, seed, os.path.join(directory, f"gen_{nodes}_{seed}.json"))
+
+
 def schedule_ok(binary, graph, schedule, copies=2):
     """`moccasin check` of a schedule file: True when it is valid."""
     return subprocess.run([binary, "check", graph, schedule, "--copies", str(copies)],

@@ -15,7 +15,7 @@ import argparse
 import os
 import tempfile
 
-from benchlib import check_mark, fmt, generate_graph, solve_checked
+from benchlib import check_mark, fmt, generate_in, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -25,10 +25,6 @@ ap.add_argument("--graphs", default=os.path.join(here, "..", "..", "shared", "gr
 ap.add_argument("--skip-large", action="store_true")
 args = ap.parse_args()
 tmp = tempfile.mkdtemp()
-
-
-def generate(nodes, seed):
-    return generate_graph(args.binary, nodes, seed, os.path.join(tmp, f"gen_{nodes}_{seed}.json"))
 
 
 cells = [(f"gen n=10000 seed={s}", ("gen", 10000, s), b, c)
@@ -44,7 +40,8 @@ print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 paths = {}
 for label, source, budget, copies in cells:
     if source not in paths:
-        paths[source] = generate(source[1], source[2]) if source[0] == "gen" else os.path.join(args.graphs, source[1])
+        paths[source] = (generate_in(tmp, args.binary, source[1], source[2]) if source[0] == "gen"
+                         else os.path.join(args.graphs, source[1]))
     graph = paths[source]
     rows = []
     for binary in (args.binary, args.baseline):

@@ -21,7 +21,7 @@ import os
 import sys
 import tempfile
 
-from benchlib import check_mark, fmt, generate_graph, solve_checked
+from benchlib import check_mark, fmt, generate_in, solve_checked
 
 here = os.path.dirname(os.path.abspath(__file__))
 ap = argparse.ArgumentParser()
@@ -36,10 +36,6 @@ ap.add_argument("--copies", default="2,4", help="copy limits tried in turn, e.g.
 ap.add_argument("--repeat", type=int, default=1, help="runs of every cell")
 args = ap.parse_args()
 tmp = tempfile.mkdtemp()
-
-
-def generate(nodes, seed):
-    return generate_graph(args.binary, nodes, seed, os.path.join(tmp, f"gen_{nodes}_{seed}.json"))
 
 
 def row_text(label, order, budget, copies, r):
@@ -63,7 +59,7 @@ out = os.path.join(tmp, "s.json")
 binaries = [("", args.binary)] + ([(" (baseline)", args.baseline)] if args.baseline else [])
 for nodes, seed, order, budget in cells:
     if (nodes, seed) not in graphs:
-        graphs[(nodes, seed)] = generate(nodes, seed)
+        graphs[(nodes, seed)] = generate_in(tmp, args.binary, nodes, seed)
     limit = args.limit if nodes <= 10000 else args.large_limit
     for suffix, binary in [b for _ in range(args.repeat) for b in binaries]:
         for copies in [int(c) for c in args.copies.split(",")]:
