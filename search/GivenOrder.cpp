@@ -7,6 +7,7 @@
 
 #include "model/LowerBound.h"
 #include "model/Peak.h"
+#include "search/DropRecomputations.h"
 #include "search/Greedy.h"
 #include "search/Incumbent.h"
 #include "search/PeakDescent.h"
@@ -164,7 +165,11 @@ private:
         if (large()) m.recomputeBound = false;
         const int racers = opt_.deterministic ? 1 : std::max(1, opt_.threads);
         DescentResult descent = descendToBudget(inst_, phase, m, opt_.seed, greedy.overBudget, racers);
-        if (descent.met) incumbent_.offer(*descent.plan, "descent");
+        if (descent.met) {
+            incumbent_.offer(*descent.plan, "descent");
+            StagedPlan plan = *descent.plan;
+            if (dropRecomputations(inst_, plan, &deadline_).removed > 0) incumbent_.offer(plan, "descent/drop");
+        }
         else if (descent.plan) out_.lowestPeak = std::min(out_.lowestPeak, descent.peak);
     }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/Timeline.h"
+#include "search/DropRecomputations.h"
 #include "solver/RangeAddMaxTree.h"
 
 namespace moccasin {
@@ -621,6 +622,9 @@ private:
             if (!best_.plan && best_.failure.empty()) best_.failure = r.failure;
             return;
         }
+        // The walk decided each eviction without knowing that memory falls later: drop the
+        // recomputations the budget turns out not to need before comparing walks.
+        dropRecomputations(inst_, *r.plan, deadline_);
         int64_t cost = evaluate(g, materialize(g, *r.plan)).cost;
         if (cost < bestCost_) {
             bestCost_ = cost;

@@ -11,6 +11,7 @@
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 
+#include "search/DropRecomputations.h"
 #include "search/TreeSearch.h"
 
 namespace moccasin {
@@ -117,6 +118,15 @@ void record(LnsStats& stats, NeighborhoodKind kind, const StepResult& r, int64_t
     if (r.solvedToEnd) ++s.solvedToEnd;
 }
 
+// The incumbent after the recomputations it does not need are dropped (offered when that
+// removed any). A neighbourhood search improves the plan only inside its neighbourhood; this
+// global descent costs O((n + R) log) and finds what the searches on large graphs miss.
+StagedPlan polished(const Instance& inst, Incumbent& incumbent, const Deadline& deadline) {
+    StagedPlan plan = *incumbent.best();
+    if (dropRecomputations(inst, plan, &deadline).removed > 0) incumbent.offer(plan, "lns/drop");
+    return plan;
+}
+
 LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& deadline,
                  const LnsOptions& opt) {
     const auto& [g, budget, copies] = inst;
@@ -130,7 +140,9 @@ LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& dea
         uint64_t step = 0;
         while (!deadline.expired()) {
             int64_t current = incumbent.cost();
-            if (!view || view->cost() != current) view = std::make_unique<IncumbentView>(g, *incumbent.best());
+            if (!view || view->cost() != current) {
+                view = std::make_unique<IncumbentView>(g, polished(inst, incumbent, deadline));
+            }
             NeighborhoodKind kind = bandit.choose();
             uint64_t seed = mix(mix(opt.seed, static_cast<uint64_t>(id)), step++);
             StepResult r = lnsStep(model, incumbent, *view, kind, sizeFor(g, bandit.fraction(kind)), seed,
@@ -202,8 +214,10 @@ LnsStats runDeterministic(const Instance& inst, Incumbent& incumbent,
             bandit.update(kinds[i], results[i].improved, results[i].solvedToEnd);
             record(stats, kinds[i], results[i], gain);
         }
-        if (winner >= 0)
+        if (winner >= 0) {
             incumbent.offer(*found[winner], std::string("lns/") + std::string(neighborhoodName(kinds[winner])));
+            polished(inst, incumbent, deadline);
+        }
     }
     return stats;
 }

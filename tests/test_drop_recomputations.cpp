@@ -1,0 +1,120 @@
+// search/DropRecomputations against its definition: one recomputation at a time, dearest first,
+// removed when the plan without it (materialized and evaluated from scratch) still meets the
+// budget, in passes until one removes nothing.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <tuple>
+
+#include "model/Peak.h"
+#include "model/Schedule.h"
+#include "model/Validator.h"
+#include "search/DropRecomputations.h"
+#include "search/Greedy.h"
+#include "tests/support/LayeredGraph.h"
+#include "tests/support/RandomGraphs.h"
+
+using namespace moccasin;
+
+namespace {
+
+bool fits(const Instance& inst, const StagedPlan& plan) {
+    return validateSchedule(inst.graph, materialize(inst.graph, plan).computations, inst.budget, inst.copies).ok;
+}
+
+int64_t referenceDrop(const Instance& inst, StagedPlan& plan) {
+    const Graph& g = inst.graph;
+    int64_t removed = 0;
+    for (bool again = true; again;) {
+        again = false;
+        std::vector<std::tuple<int64_t, int, int>> order;  // (-cost, node, stage)
+        for (int k = 0; k < g.numNodes(); ++k)
+            for (int s : plan.recomputeStages[k]) order.emplace_back(-g.cost(k), k, s);
+        std::sort(order.begin(), order.end());
+        for (const auto& [negCost, k, s] : order) {
+            std::vector<int>& stages = plan.recomputeStages[k];
+            auto it = std::find(stages.begin(), stages.end(), s);
+            stages.erase(it);
+            if (fits(inst, plan)) {
+                ++removed;
+                again = true;
+            } else {
+                stages.insert(std::lower_bound(stages.begin(), stages.end(), s), s);
+            }
+        }
+    }
+    return removed;
+}
+
+// A valid plan with recomputations to spare: a greedy walk's plan, plus random recomputations
+// that keep it within the budget and the copy limit.
+std::optional<StagedPlan> paddedPlan(const Instance& inst, std::mt19937_64& rng, int extra) {
+    GreedyOptions o;
+    o.noiseSeed = rng() % 3;
+    o.chargePending = rng() % 2 == 0;
+    std::optional<StagedPlan> plan = greedyPlan(inst, o).plan;
+    if (!plan) return plan;
+    const int n = inst.graph.numNodes();
+    for (int t = 0; t < extra && n > 1; ++t) {
+        const int k = static_cast<int>(rng() % static_cast<uint64_t>(n - 1));
+        const int s = k + 1 + static_cast<int>(rng() % static_cast<uint64_t>(n - 1 - k));
+        std::vector<int>& stages = plan->recomputeStages[k];
+        if (static_cast<int>(stages.size()) + 1 >= inst.copies ||
+            std::find(stages.begin(), stages.end(), s) != stages.end())
+            continue;
+        stages.insert(std::lower_bound(stages.begin(), stages.end(), s), s);
+        if (!fits(inst, *plan)) stages.erase(std::find(stages.begin(), stages.end(), s));
+    }
+    return plan;
+}
+
+}  // namespace
+
+TEST_CASE("drop recomputations: equals the one-at-a-time reference and stays valid") {
+    std::mt19937_64 rng(11);
+    int plans = 0;
+    int64_t removed = 0, multiPass = 0;
+    for (uint64_t seed = 0; seed < 300; ++seed) {
+        const bool layered = seed % 3 == 0;
+        Graph g = layered ? testing::layeredGraph(40 + static_cast<int>(rng() % 60), seed)
+                          : testing::randomDag({.nodes = 4 + static_cast<int>(rng() % 20), .edgeProbability = 0.3}, seed);
+        const int64_t budget = testing::randomBudget(g, rng);
+        const Instance inst{g, budget, 2 + static_cast<int>(rng() % 3)};
+        std::optional<StagedPlan> plan = paddedPlan(inst, rng, layered ? 40 : 10);
+        if (!plan) continue;
+        CAPTURE(seed);
+        ++plans;
+        StagedPlan expected = *plan, got = *plan;
+        const int64_t expectedRemoved = referenceDrop(inst, expected);
+        const DropStats stats = dropRecomputations(inst, got);
+        CHECK(stats.removed == expectedRemoved);
+        CHECK(got.recomputeStages == expected.recomputeStages);
+        CHECK(fits(inst, got));
+        CHECK(evaluate(g, materialize(g, got)).cost <= evaluate(g, materialize(g, *plan)).cost);
+        removed += stats.removed;
+        multiPass += stats.passes > 2 ? 1 : 0;
+    }
+    // The cases exercise the move: many plans, many removals, some needing more than one pass.
+    CHECK(plans > 200);
+    CHECK(removed > 1000);
+    CHECK(multiPass > 5);
+}
+
+TEST_CASE("drop recomputations: a plan without recomputations and an expired deadline are left alone") {
+    Graph g = testing::layeredGraph(60, 5);
+    const Instance inst{g, referencePeak(g), 2};
+    StagedPlan none = StagedPlan::noRecompute(g.numNodes());
+    CHECK(dropRecomputations(inst, none).removed == 0);
+    CHECK(none.numRecomputations() == 0);
+
+    const Instance tight{g, budgetLowerLimit(g) + (referencePeak(g) - budgetLowerLimit(g)) / 2, 3};
+    std::mt19937_64 rng(3);
+    std::optional<StagedPlan> plan = paddedPlan(tight, rng, 40);
+    REQUIRE(plan);
+    REQUIRE(plan->numRecomputations() > 0);
+    const StagedPlan before = *plan;
+    Deadline expired(0.0);
+    CHECK(dropRecomputations(tight, *plan, &expired).removed == 0);
+    CHECK(plan->recomputeStages == before.recomputeStages);
+}
