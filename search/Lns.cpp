@@ -120,10 +120,13 @@ void record(LnsStats& stats, NeighborhoodKind kind, const StepResult& r, int64_t
 
 // The incumbent after the recomputations it does not need are dropped (offered when that
 // removed any). A neighbourhood search improves the plan only inside its neighbourhood; this
-// global descent costs O((n + R) log) and finds what the searches on large graphs miss.
-StagedPlan polished(const Instance& inst, Incumbent& incumbent, const Deadline& deadline) {
+// global descent costs O((n + R) log) and finds what the searches on large graphs miss. With
+// `wholeOnly`, a descent cut by the time limit is not offered (deterministic runs: like an
+// epoch cut by the time limit, it is dropped, so the run stays a prefix of the same sequence).
+StagedPlan dropped(const Instance& inst, Incumbent& incumbent, const Deadline& deadline, bool wholeOnly) {
     StagedPlan plan = *incumbent.best();
-    if (dropRecomputations(inst, plan, &deadline).removed > 0) incumbent.offer(plan, "lns/drop");
+    if (dropRecomputations(inst, plan, &deadline).removed > 0 && !(wholeOnly && deadline.expired()))
+        incumbent.offer(plan, "lns/drop");
     return plan;
 }
 
@@ -141,7 +144,7 @@ LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& dea
         while (!deadline.expired()) {
             int64_t current = incumbent.cost();
             if (!view || view->cost() != current) {
-                view = std::make_unique<IncumbentView>(g, polished(inst, incumbent, deadline));
+                view = std::make_unique<IncumbentView>(g, dropped(inst, incumbent, deadline, false));
             }
             NeighborhoodKind kind = bandit.choose();
             uint64_t seed = mix(mix(opt.seed, static_cast<uint64_t>(id)), step++);
@@ -168,6 +171,7 @@ LnsStats runDeterministic(const Instance& inst, Incumbent& incumbent,
     LnsStats stats;
     Bandit bandit(opt.initialFraction);
     tbb::task_arena arena(opt.threads);
+    dropped(inst, incumbent, deadline, true);
     for (uint64_t epoch = 0; !deadline.expired() && (!opt.maxEpochs || epoch < *opt.maxEpochs); ++epoch) {
         const StagedPlan start = *incumbent.best();
         const IncumbentView view(g, start);
@@ -216,7 +220,7 @@ LnsStats runDeterministic(const Instance& inst, Incumbent& incumbent,
         }
         if (winner >= 0) {
             incumbent.offer(*found[winner], std::string("lns/") + std::string(neighborhoodName(kinds[winner])));
-            polished(inst, incumbent, deadline);
+            dropped(inst, incumbent, deadline, true);
         }
     }
     return stats;

@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
+#include <string>
 #include <tuple>
 
 #include "model/Peak.h"
@@ -12,6 +14,8 @@
 #include "model/Validator.h"
 #include "search/DropRecomputations.h"
 #include "search/Greedy.h"
+#include "search/Incumbent.h"
+#include "search/Lns.h"
 #include "tests/support/LayeredGraph.h"
 #include "tests/support/RandomGraphs.h"
 
@@ -117,4 +121,41 @@ TEST_CASE("drop recomputations: a plan without recomputations and an expired dea
     Deadline expired(0.0);
     CHECK(dropRecomputations(tight, *plan, &expired).removed == 0);
     CHECK(plan->recomputeStages == before.recomputeStages);
+}
+
+namespace {
+// Records where the incumbent's improvements came from.
+class SourceLog : public Incumbent::Sink {
+public:
+    void improved(const Incumbent::Improvement& imp, const StagedPlan&) override { sources.push_back(imp.source); }
+    std::vector<std::string> sources;
+};
+}  // namespace
+
+TEST_CASE("drop recomputations: LNS drops them from the incumbent it starts from, in both modes") {
+    Graph g = testing::layeredGraph(80, 9);
+    const Instance inst{g, budgetLowerLimit(g) + (referencePeak(g) - budgetLowerLimit(g)) * 2 / 3, 3};
+    std::mt19937_64 rng(5);
+    std::optional<StagedPlan> start = paddedPlan(inst, rng, 60);
+    REQUIRE(start);
+    StagedPlan expected = *start;
+    REQUIRE(dropRecomputations(inst, expected).removed > 0);
+    const int64_t expectedCost = evaluate(g, materialize(g, expected)).cost;
+    for (bool deterministic : {false, true}) {
+        CAPTURE(deterministic);
+        Deadline clock(deterministic ? std::nullopt : std::optional<double>(1.0));
+        Incumbent incumbent(inst, clock);
+        SourceLog log;
+        incumbent.setSink(&log);
+        REQUIRE(incumbent.offer(*start, "start"));
+        LnsOptions o;
+        o.deterministic = deterministic;
+        o.maxEpochs = 1;
+        runLns(inst, incumbent, clock, o);
+        REQUIRE(log.sources.size() >= 2);
+        CHECK(log.sources[1] == "lns/drop");  // the first thing LNS does
+        CHECK(incumbent.cost() <= expectedCost);
+        StagedPlan best = *incumbent.best();
+        CHECK(fits(inst, best));
+    }
 }
