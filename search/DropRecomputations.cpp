@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <tuple>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -15,6 +15,19 @@ namespace {
 // Added to the memory of a deleted computation so that no later query sees it (values stay far
 // from overflow: memories are below 2^62 and few deletions stack on one position).
 constexpr int64_t kGone = -(std::numeric_limits<int64_t>::max() / 4);
+
+// Whether rule tries node a's recomputations before node b's (a strict weak order; ties are
+// broken by node, then copy).
+bool tryBefore(const Graph& g, DropOrder rule, int a, int b) {
+    switch (rule) {
+        case DropOrder::Dearest: return g.cost(a) > g.cost(b);
+        case DropOrder::CostPerByte:  // cost(a) / size(a) > cost(b) / size(b), size 0 first
+            return static_cast<__int128>(g.cost(a)) * g.size(b) > static_cast<__int128>(g.cost(b)) * g.size(a);
+        case DropOrder::Smallest:
+            return g.size(a) < g.size(b) || (g.size(a) == g.size(b) && g.cost(a) > g.cost(b));
+    }
+    return false;
+}
 
 // One pass over a materialized plan. Copies are identified by their position in start order.
 // A deleted copy's consumers are served by the copy before it (union-find on `rep_`); a copy's
@@ -57,13 +70,16 @@ public:
 
     // Tries every recomputation once, dearest first; returns the number deleted and removes
     // them from `plan`.
-    int64_t run(StagedPlan& plan, const Deadline* deadline) {
-        std::vector<std::tuple<int64_t, int, int>> order;  // (-cost, node, copy index)
+    int64_t run(StagedPlan& plan, DropOrder rule, const Deadline* deadline) {
+        std::vector<std::pair<int, int>> order;  // (node, copy index)
         for (int k = 0; k < g_.numNodes(); ++k)
-            for (int j = 1; j < static_cast<int>(copies_[k].size()); ++j) order.emplace_back(-g_.cost(k), k, j);
-        std::sort(order.begin(), order.end());
+            for (int j = 1; j < static_cast<int>(copies_[k].size()); ++j) order.emplace_back(k, j);
+        std::sort(order.begin(), order.end(),
+                  [&](const std::pair<int, int>& a, const std::pair<int, int>& b) {
+                      return tryBefore(g_, rule, a.first, b.first) || (!tryBefore(g_, rule, b.first, a.first) && a < b);
+                  });
         int64_t removed = 0;
-        for (const auto& [negCost, k, j] : order) {
+        for (const auto& [k, j] : order) {
             if (deadline && deadline->expired()) break;
             if (tryDelete(copies_[k][j])) ++removed;
         }
@@ -162,15 +178,35 @@ private:
 
 }  // namespace
 
-DropStats dropRecomputations(const Instance& inst, StagedPlan& plan, const Deadline* deadline) {
+DropStats dropRecomputationsIn(const Instance& inst, StagedPlan& plan, DropOrder rule, const Deadline* deadline) {
     DropStats stats;
     while (plan.numRecomputations() > 0 && !(deadline && deadline->expired())) {
-        const int64_t removed = Pass(inst, plan).run(plan, deadline);
+        const int64_t removed = Pass(inst, plan).run(plan, rule, deadline);
         ++stats.passes;
         stats.removed += removed;
         if (removed == 0) break;
     }
     return stats;
+}
+
+DropStats dropRecomputations(const Instance& inst, StagedPlan& plan, const Deadline* deadline) {
+    const Graph& g = inst.graph;
+    DropStats best;
+    std::optional<StagedPlan> bestPlan;
+    int64_t bestCost = 0;
+    for (DropOrder rule : {DropOrder::Dearest, DropOrder::CostPerByte, DropOrder::Smallest}) {
+        if (bestPlan && deadline && deadline->expired()) break;
+        StagedPlan tried = plan;
+        const DropStats stats = dropRecomputationsIn(inst, tried, rule, deadline);
+        const int64_t cost = evaluate(g, materialize(g, tried)).cost;
+        if (!bestPlan || cost < bestCost) {
+            best = stats;
+            bestCost = cost;
+            bestPlan = std::move(tried);
+        }
+    }
+    plan = std::move(*bestPlan);
+    return best;
 }
 
 }  // namespace moccasin
