@@ -135,7 +135,9 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         OrderOption& o = options_[i];
         if (deadline.expired() && !tried.empty()) break;
         Deadline share(greedyPhase.share(1.0 / static_cast<double>(options_.size() - i)));
-        o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share, !options.deterministic);
+        // With --strategy greedy this plan is final: every order of the drop descent.
+        o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share, !options.deterministic,
+                                  options.strategy == "greedy");
         if (o.greedy->plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *o.greedy->plan)).cost;
             // Offered at once, so a schedule exists on disk before the long search starts.

@@ -575,8 +575,8 @@ namespace {
 // lowest plan over it.
 class GreedyPortfolio {
 public:
-    GreedyPortfolio(const Instance& inst, const Deadline* deadline, bool timedRestarts)
-        : inst_(inst), deadline_(deadline), timedRestarts_(timedRestarts) {}
+    GreedyPortfolio(const Instance& inst, const Deadline* deadline, bool timedRestarts, bool everyDropOrder)
+        : inst_(inst), deadline_(deadline), timedRestarts_(timedRestarts), everyDropOrder_(everyDropOrder) {}
 
     GreedyResult run() {
         // Every rule with exact scores; when none meets the budget, jittered scores; when that
@@ -624,7 +624,8 @@ private:
         }
         // The walk decided each eviction without knowing that memory falls later: drop the
         // recomputations the budget turns out not to need before comparing walks.
-        dropRecomputations(inst_, *r.plan, deadline_);
+        if (everyDropOrder_) dropRecomputations(inst_, *r.plan, deadline_);
+        else dropRecomputationsIn(inst_, *r.plan, DropOrder::Dearest, deadline_);
         int64_t cost = evaluate(g, materialize(g, *r.plan)).cost;
         if (cost < bestCost_) {
             bestCost_ = cost;
@@ -637,6 +638,7 @@ private:
     const Instance& inst_;
     const Deadline* deadline_;
     bool timedRestarts_;
+    bool everyDropOrder_;
     GreedyResult best_;
     int64_t bestCost_ = std::numeric_limits<int64_t>::max();
     int walks_ = 0;
@@ -644,8 +646,8 @@ private:
 
 }  // namespace
 
-GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool timedRestarts) {
-    return GreedyPortfolio(inst, deadline, timedRestarts).run();
+GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool timedRestarts, bool everyDropOrder) {
+    return GreedyPortfolio(inst, deadline, timedRestarts, everyDropOrder).run();
 }
 
 }  // namespace moccasin

@@ -100,7 +100,7 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
         }
     } else {
         // A fixed number of restarts (a greedy answer is wanted fast), cut short by the time limit.
-        GreedyResult r = bestGreedyPlan(Instance{g, options.budget, options.copies}, &deadline, false);
+        GreedyResult r = bestGreedyPlan(Instance{g, options.budget, options.copies}, &deadline, false, true);
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             out.message = "the greedy could not meet the budget: " + r.failure;
