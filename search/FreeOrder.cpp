@@ -135,9 +135,8 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         OrderOption& o = options_[i];
         if (deadline.expired() && !tried.empty()) break;
         Deadline share(greedyPhase.share(1.0 / static_cast<double>(options_.size() - i)));
-        // With --strategy greedy this plan is final: every order of the drop descent.
         o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share, !options.deterministic,
-                                  options.strategy == "greedy");
+                                  greedyWithEveryDropOrder(*o.graph.graph, options.strategy));
         if (o.greedy->plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *o.greedy->plan)).cost;
             // Offered at once, so a schedule exists on disk before the long search starts.

@@ -112,7 +112,8 @@ private:
             // Restarts of the greedy take at most 30% of the time: the descent and the search need the rest.
             Deadline greedyShare(deadline_.share(0.3));
             // --deterministic: a fixed number of restarts, so the result does not depend on the clock.
-            greedy = bestGreedyPlan(inst_, &greedyShare, !opt_.deterministic);
+            greedy = bestGreedyPlan(inst_, &greedyShare, !opt_.deterministic,
+                                    greedyWithEveryDropOrder(g_, opt_.strategy));
         }
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");
@@ -251,6 +252,10 @@ private:
 };
 
 }  // namespace
+
+bool greedyWithEveryDropOrder(const Graph& g, const std::string& strategy) {
+    return strategy == "greedy" || g.numNodes() > kExactPortfolioMaxNodes;
+}
 
 std::optional<double> copiesHintSeconds(const Deadline& deadline, bool deterministic) {
     // --deterministic: the answer must not depend on the clock, so only the solve's own limit

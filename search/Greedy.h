@@ -61,7 +61,8 @@ GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options = {})
 // One order is the default for a plan that LNS goes on from: with three, the portfolio picked
 // another walk on rl_n500 at 0.8 (5.13% instead of 5.41% TDI) from which LNS ended higher (60 s,
 // 2 threads: 3.67% against 3.03%; 10 s, 1 thread, seeds 0-4: 3.64-3.91% against 3.21-3.49%).
-// `--strategy greedy`, whose plan is final, uses all three.
+// `--strategy greedy`, whose plan is final, and graphs above 2,000 nodes use all three
+// (search/GivenOrder.h, greedyWithEveryDropOrder).
 GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr, bool timedRestarts = true,
                             bool everyDropOrder = false);
 

@@ -13,6 +13,7 @@
 #include "model/Schedule.h"
 #include "model/Validator.h"
 #include "search/DropRecomputations.h"
+#include "search/GivenOrder.h"
 #include "search/Greedy.h"
 #include "search/Incumbent.h"
 #include "search/Lns.h"
@@ -226,4 +227,14 @@ TEST_CASE("drop recomputations: --strategy greedy compares walks after every ord
     }
     CHECK(solved >= 10);
     CHECK(cheaper >= 1);
+}
+
+TEST_CASE("drop recomputations: every order for --strategy greedy and above 2000 nodes only") {
+    Graph small = testing::layeredGraph(300, 1);
+    Graph large = testing::layeredGraph(2001, 1);
+    CHECK_FALSE(greedyWithEveryDropOrder(small, "auto"));
+    CHECK_FALSE(greedyWithEveryDropOrder(small, "lns"));
+    CHECK(greedyWithEveryDropOrder(small, "greedy"));
+    CHECK(greedyWithEveryDropOrder(large, "auto"));
+    CHECK(greedyWithEveryDropOrder(large, "lns"));
 }
