@@ -24,7 +24,7 @@ nlohmann::json LnsStats::toJson() const {
             {"attempts", s.attempts}, {"improvements", s.improvements}, {"solved_to_end", s.solvedToEnd},
             {"gain", s.gain}};
     }
-    return {{"steps", steps}, {"epochs", epochs}, {"neighborhoods", gens}};
+    return {{"steps", steps}, {"epochs", epochs}, {"views", views}, {"neighborhoods", gens}};
 }
 
 namespace {
@@ -130,22 +130,54 @@ StagedPlan dropped(const Instance& inst, Incumbent& incumbent, const Deadline& d
     return plan;
 }
 
+// The view the free-running workers search from: the incumbent with its unneeded
+// recomputations dropped. Built once per incumbent by whichever worker asks first; the others
+// wait for it instead of making the same descent and view (about 0.3 s on a 10,000-node plan).
+// Workers hold the view they search from; it is never changed once built.
+class SharedView {
+public:
+    SharedView(const Instance& inst, Incumbent& incumbent, const Deadline& deadline)
+        : inst_(inst), incumbent_(incumbent), deadline_(deadline) {}
+
+    // The view of the incumbent as it is now (rebuilt when the incumbent has changed).
+    std::shared_ptr<const IncumbentView> current() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!view_ || view_->cost() != incumbent_.cost()) {
+            view_ = std::make_shared<const IncumbentView>(inst_.graph,
+                                                          dropped(inst_, incumbent_, deadline_, false));
+            ++builds_;
+        }
+        return view_;
+    }
+    uint64_t builds() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return builds_;
+    }
+
+private:
+    const Instance& inst_;
+    Incumbent& incumbent_;
+    const Deadline& deadline_;
+    mutable std::mutex mutex_;
+    std::shared_ptr<const IncumbentView> view_;
+    uint64_t builds_ = 0;
+};
+
 LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& deadline,
                  const LnsOptions& opt) {
-    const auto& [g, budget, copies] = inst;
+    const auto& g = inst.graph;
     LnsStats stats;
     std::mutex statsMutex;
+    SharedView shared(inst, incumbent, deadline);
     auto worker = [&](int id) {
         RematModel model(inst, opt.model);
         if (!model.engine().fixpoint()) return;
         Bandit bandit(opt.initialFraction);
-        std::unique_ptr<IncumbentView> view;
+        std::shared_ptr<const IncumbentView> view;
         uint64_t step = 0;
         while (!deadline.expired()) {
             int64_t current = incumbent.cost();
-            if (!view || view->cost() != current) {
-                view = std::make_unique<IncumbentView>(g, dropped(inst, incumbent, deadline, false));
-            }
+            if (!view || view->cost() != current) view = shared.current();
             NeighborhoodKind kind = bandit.choose();
             uint64_t seed = mix(mix(opt.seed, static_cast<uint64_t>(id)), step++);
             StepResult r = lnsStep(model, incumbent, *view, kind, sizeFor(g, bandit.fraction(kind)), seed,
@@ -162,6 +194,7 @@ LnsStats runFree(const Instance& inst, Incumbent& incumbent, const Deadline& dea
         for (int id = 0; id < opt.threads; ++id) group.run([&, id] { worker(id); });
         group.wait();
     });
+    stats.views = shared.builds();
     return stats;
 }
 

@@ -44,6 +44,7 @@ struct LnsStats {
     };
     std::array<PerGenerator, kNumNeighborhoods> generators{};
     uint64_t steps = 0, epochs = 0;
+    uint64_t views = 0;  // free-running mode: views built, one per incumbent the workers searched from
     nlohmann::json toJson() const;
 };
 

@@ -238,3 +238,24 @@ TEST_CASE("drop recomputations: every order for --strategy greedy and above 2000
     CHECK(greedyWithEveryDropOrder(large, "auto"));
     CHECK(greedyWithEveryDropOrder(large, "lns"));
 }
+
+TEST_CASE("lns: free-running workers share one view per incumbent") {
+    // Two workers, one descent and one view per incumbent: at most as many views as the
+    // incumbent has had plans (each worker building its own would make about twice as many).
+    Graph g = testing::layeredGraph(120, 4);
+    const Instance inst{g, referencePeak(g) * 3 / 4, 3};
+    std::mt19937_64 rng(9);
+    std::optional<StagedPlan> start = paddedPlan(inst, rng, 80);
+    REQUIRE(start);
+    Deadline clock(2.0);
+    Incumbent incumbent(inst, clock);
+    REQUIRE(incumbent.offer(*start, "start"));
+    LnsOptions o;
+    o.threads = 2;
+    const LnsStats stats = runLns(inst, incumbent, clock, o);
+    CAPTURE(incumbent.solutions());
+    CHECK(incumbent.solutions() >= 3);  // LNS improved the plan more than once
+    CHECK(stats.views >= 2);
+    CHECK(stats.views <= incumbent.solutions());
+    CHECK(fits(inst, *incumbent.best()));
+}
