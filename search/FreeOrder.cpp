@@ -6,8 +6,10 @@
 #include "model/Peak.h"
 #include "model/Reorder.h"
 #include "search/GivenOrder.h"
+#include "search/DropRecomputations.h"
 #include "search/Greedy.h"
 #include "search/OrderSearch.h"
+#include "search/PeakDescent.h"
 
 namespace moccasin {
 
@@ -173,6 +175,25 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     int64_t lowestPeak = found.bestPeak;  // never above P_pi: the reference order is among those found
     for (const OrderOption& o : options_)
         if (o.greedy && o.greedy->overBudget) lowestPeak = std::min(lowestPeak, o.greedy->overBudgetPeak);
+    // --strategy greedy and no order's greedy met the budget: the descent's start on the most
+    // promising order (jittered walks at the budget, which may meet it, and the bisection that
+    // finds how low the walks get), as the given order's greedy does (search/Solver.cpp).
+    if (!searchOrders_ && !options_.empty() && !record.best()) {
+        const OrderOption& o = options_[0];
+        const Instance inst{*o.graph.graph, options.budget, options.copies};
+        const DescentResult low = lowestGreedyStart(inst, Deadline(copiesHintSeconds(deadline, options.deterministic)),
+                                                    o.greedy ? o.greedy->overBudget : std::nullopt);
+        stats["greedy_lowest_peak"] = low.peak;
+        lowestPeak = std::min(lowestPeak, low.peak);
+        if (low.met) {
+            StagedPlan plan = *low.plan;
+            dropRecomputations(inst, plan, &deadline);
+            RecordSink sink(record, o.graph.graph, o.graph.order);
+            Incumbent seed(inst, deadline);
+            seed.setSink(&sink);
+            seed.offer(plan, "greedy/" + o.origin);
+        }
+    }
     for (size_t i = 0; i < options_.size() && searchOrders_; ++i) {
         if (deadline.expired()) break;
         // A schedule at the baseline cost is optimal in every order: nothing left to search.

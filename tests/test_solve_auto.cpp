@@ -11,6 +11,7 @@
 #include "model/GraphJson.h"
 #include "model/Peak.h"
 #include "model/Validator.h"
+#include "search/Greedy.h"
 #include "search/Solver.h"
 #include "support/BruteForce.h"
 #include "support/RandomGraphs.h"
@@ -251,5 +252,39 @@ TEST_CASE("solve: the greedy strategy names the copy limit that would do in both
             if (threads == 1) first = out.message;
             else CHECK(out.message == first);
         }
+    }
+}
+
+TEST_CASE("solve: the greedy strategy names the lowest peak its walks reach in both orders") {
+    // Where no walk meets the budget, the message names the lowest peak of the descent's start
+    // (a bisection on the walks' budget), not the peak of the portfolio's walk that went on over
+    // the budget: that walk spends its copies early and ends far higher on this graph.
+    Graph g = testing::layeredGraph(300, 10);
+    const int64_t peak = referencePeak(g);
+    const int64_t budget = budgetLowerLimit(g) + (peak - budgetLowerLimit(g)) / 10;
+    const GreedyResult portfolio = bestGreedyPlan(Instance{g, budget, 2}, nullptr, false, true);
+    REQUIRE_FALSE(portfolio.plan);
+    REQUIRE(portfolio.overBudget);
+    for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
+        CAPTURE(static_cast<int>(order));
+        SolveOptions opt;
+        opt.budget = budget;
+        opt.copies = 2;
+        opt.order = order;
+        opt.strategy = "greedy";
+        opt.deterministic = true;
+        opt.timeLimitSeconds = 600;
+        SolveOutcome out = solve(g, opt);
+        CAPTURE(out.message);
+        REQUIRE_FALSE(out.solution);
+        const std::string key = "the lowest peak a schedule found reached is ";
+        const size_t at = out.message.find(key);
+        REQUIRE(at != std::string::npos);
+        const int64_t reached = std::stoll(out.message.substr(at + key.size()));
+        CAPTURE(portfolio.overBudgetPeak);
+        CHECK(reached > budget);
+        CHECK(reached < std::min(portfolio.overBudgetPeak, peak));
+        // Given order: the figure is the bisection's; free order: the lowest over its orders.
+        if (order == OrderMode::Given) CHECK(out.statistics["greedy_lowest_peak"].get<int64_t>() == reached);
     }
 }
