@@ -201,7 +201,14 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         const OrderOption& o = options_[i];
         OrderRun run = runOnOrder(o.graph, options, record, deadline, OrderStart{std::nullopt, o.greedy});
         runs.push_back({{"origin", o.origin}, {"statistics", run.statistics}});
-        if (!run.hasPlan) lastMessage = run.message;
+        // A proof in one order's staged timeline is no free-order proof: other orders, and other
+        // interleavings of the recomputations in the same order, may fit (even on a graph with
+        // a single topological order: tests/test_free_order_brute_force.cpp).
+        if (!run.hasPlan)
+            lastMessage = run.provedInfeasible ? "no schedule in the staged timeline of the " + o.origin +
+                                                     " order meets the budget (proven for that order only; "
+                                                     "other orders or interleavings may)"
+                                               : run.message;
         lowestPeak = std::min(lowestPeak, run.lowestPeak);
     }
     stats["runs"] = runs;
