@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """How many nodes FastSA's node grouping could fuse on each benchmark graph: a node whose output
 has exactly one consumer can run right before it, as one group (Imanishi et al., NeurIPS 2023).
-Counts such nodes, the groups (chains) they form and the nodes an order search would move after
-grouping. Prints a markdown table.
+Counts such nodes, the groups they form and the nodes an order search would move after grouping,
+and says whether the graph has a single topological order (then no reordering exists at all).
+Prints a markdown table.
 
     python3 bench/fusable_nodes.py [--graphs DIR]
 """
@@ -28,8 +29,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--graphs", default=os.path.join(here, "..", "..", "shared", "graphs"))
     args = ap.parse_args()
-    print("| graph | nodes | edges | single-consumer nodes | % of nodes | groups | nodes after grouping |")
-    print("|---|---|---|---|---|---|---|")
+    print("| graph | nodes | edges | single-consumer nodes | % of nodes | groups | nodes after grouping | topological orders |")
+    print("|---|---|---|---|---|---|---|---|")
     for path in sorted(glob.glob(os.path.join(args.graphs, "*.json"))):
         with open(path) as f:
             doc = json.load(f)
@@ -52,8 +53,20 @@ def main():
             parent[find(v)] = find(w)
         groups = len({find(v) for v in single})
         n = len(doc["nodes"])
+        # One topological order exactly when Kahn's algorithm never has two nodes ready at once.
+        indegree = collections.Counter(t for _, t in es)
+        ready = [v for v in (nd.get("id", nd.get("name")) for nd in doc["nodes"]) if indegree[v] == 0]
+        one = True
+        while ready:
+            one = one and len(ready) == 1
+            v = ready.pop()
+            for w in consumers[v]:
+                indegree[w] -= 1
+                if indegree[w] == 0:
+                    ready.append(w)
+        orders = "one" if one else "several"
         name = os.path.basename(path)[:-5]
-        print(f"| {name} | {n} | {len(es)} | {len(single)} | {100.0 * len(single) / n:.1f} | {groups} | {n - len(single)} |")
+        print(f"| {name} | {n} | {len(es)} | {len(single)} | {100.0 * len(single) / n:.1f} | {groups} | {n - len(single)} | {orders} |")
 
 
 if __name__ == "__main__":
