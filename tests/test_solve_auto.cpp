@@ -202,6 +202,33 @@ TEST_CASE("solve: improvements reach the callback in order, each with its bound,
     CHECK(events.back().cost == out.solution->cost);
 }
 
+namespace {
+// The peak named by a message without a schedule ("the lowest peak a schedule found reached is
+// P (F of the reference peak)"); fails the test when the message does not name one.
+int64_t lowestPeakInMessage(const std::string& message) {
+    const std::string key = "the lowest peak a schedule found reached is ";
+    const size_t at = message.find(key);
+    REQUIRE(at != std::string::npos);
+    CHECK(message.find(" of the reference peak)", at) != std::string::npos);
+    return std::stoll(message.substr(at + key.size()));
+}
+
+// `--strategy greedy --deterministic` with 2 copies: a limit long enough for the order search's
+// fixed moves on a loaded machine (one that cuts them makes the orders, and so the message,
+// depend on the clock).
+SolveOptions deterministicGreedy(int64_t budget, OrderMode order, int threads) {
+    SolveOptions opt;
+    opt.budget = budget;
+    opt.copies = 2;
+    opt.threads = threads;
+    opt.order = order;
+    opt.strategy = "greedy";
+    opt.deterministic = true;
+    opt.timeLimitSeconds = 600;
+    return opt;
+}
+}  // namespace
+
 TEST_CASE("solve: without a schedule the message gives the lowest peak reached in both orders") {
     // 300 generated nodes at their lower limit with 2 copies: no walk or descent gets there within
     // a second, but they make schedules at higher peaks, and the user is told the lowest.
@@ -218,13 +245,9 @@ TEST_CASE("solve: without a schedule the message gives the lowest peak reached i
         SolveOutcome out = solve(g, opt);
         CAPTURE(out.message);
         REQUIRE_FALSE(out.solution);
-        const std::string key = "the lowest peak a schedule found reached is ";
-        const size_t at = out.message.find(key);
-        REQUIRE(at != std::string::npos);
-        const int64_t reached = std::stoll(out.message.substr(at + key.size()));
+        const int64_t reached = lowestPeakInMessage(out.message);
         CHECK(reached > opt.budget);
         CHECK(reached <= peak);
-        CHECK(out.message.find(" of the reference peak)") != std::string::npos);
     }
 }
 
@@ -235,16 +258,8 @@ TEST_CASE("solve: the greedy strategy names the copy limit that would do in both
     for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
         std::string first;
         for (int threads : {1, 2}) {
-            SolveOptions opt;
-            opt.budget = referencePeak(g) * (order == OrderMode::Given ? 75 : 68) / 100;
-            opt.copies = 2;
-            opt.threads = threads;
-            opt.order = order;
-            opt.strategy = "greedy";
-            opt.deterministic = true;
-            // Long enough for the order search's fixed moves on a loaded machine: a limit that cuts
-            // them makes the orders, and so the message, depend on the clock.
-            opt.timeLimitSeconds = 600;
+            const SolveOptions opt =
+                deterministicGreedy(referencePeak(g) * (order == OrderMode::Given ? 75 : 68) / 100, order, threads);
             SolveOutcome out = solve(g, opt);
             CAPTURE(out.message);
             REQUIRE_FALSE(out.solution);
@@ -267,20 +282,10 @@ TEST_CASE("solve: the greedy strategy names the lowest peak its walks reach in b
     REQUIRE(portfolio.overBudget);
     for (OrderMode order : {OrderMode::Given, OrderMode::Free}) {
         CAPTURE(static_cast<int>(order));
-        SolveOptions opt;
-        opt.budget = budget;
-        opt.copies = 2;
-        opt.order = order;
-        opt.strategy = "greedy";
-        opt.deterministic = true;
-        opt.timeLimitSeconds = 600;
-        SolveOutcome out = solve(g, opt);
+        SolveOutcome out = solve(g, deterministicGreedy(budget, order, 1));
         CAPTURE(out.message);
         REQUIRE_FALSE(out.solution);
-        const std::string key = "the lowest peak a schedule found reached is ";
-        const size_t at = out.message.find(key);
-        REQUIRE(at != std::string::npos);
-        const int64_t reached = std::stoll(out.message.substr(at + key.size()));
+        const int64_t reached = lowestPeakInMessage(out.message);
         CAPTURE(portfolio.overBudgetPeak);
         CHECK(reached > budget);
         CHECK(reached < std::min(portfolio.overBudgetPeak, peak));
