@@ -5,8 +5,8 @@
 
 #include "model/Peak.h"
 #include "model/Reorder.h"
-#include "search/GivenOrder.h"
 #include "search/DropRecomputations.h"
+#include "search/GivenOrder.h"
 #include "search/Greedy.h"
 #include "search/OrderSearch.h"
 #include "search/PeakDescent.h"

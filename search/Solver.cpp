@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "model/Peak.h"
+#include "search/DropRecomputations.h"
 #include "search/FreeOrder.h"
 #include "search/GivenOrder.h"
-#include "search/DropRecomputations.h"
 #include "search/Greedy.h"
 #include "search/PeakDescent.h"
 #include "search/SolveRecord.h"
