@@ -5,11 +5,9 @@
 
 #include "model/Peak.h"
 #include "model/Reorder.h"
-#include "search/DropRecomputations.h"
 #include "search/GivenOrder.h"
 #include "search/Greedy.h"
 #include "search/OrderSearch.h"
-#include "search/PeakDescent.h"
 
 namespace moccasin {
 
@@ -181,17 +179,15 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     if (!searchOrders_ && !options_.empty() && !record.best()) {
         const OrderOption& o = options_[0];
         const Instance inst{*o.graph.graph, options.budget, options.copies};
-        const DescentResult low = lowestGreedyStart(inst, Deadline(copiesHintSeconds(deadline, options.deterministic)),
+        const DescentResult low = greedyLowestStart(inst, deadline, options.deterministic,
                                                     o.greedy ? o.greedy->overBudget : std::nullopt);
         stats["greedy_lowest_peak"] = low.peak;
         lowestPeak = std::min(lowestPeak, low.peak);
         if (low.met) {
-            StagedPlan plan = *low.plan;
-            dropRecomputations(inst, plan, &deadline);
             RecordSink sink(record, o.graph.graph, o.graph.order);
             Incumbent seed(inst, deadline);
             seed.setSink(&sink);
-            seed.offer(plan, "greedy/" + o.origin);
+            seed.offer(*low.plan, "greedy/" + o.origin);
         }
     }
     for (size_t i = 0; i < options_.size() && searchOrders_; ++i) {

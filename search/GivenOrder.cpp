@@ -264,6 +264,13 @@ std::optional<double> copiesHintSeconds(const Deadline& deadline, bool determini
     return std::min(3.0, deadline.share(0.1).value_or(2.0));
 }
 
+DescentResult greedyLowestStart(const Instance& inst, const Deadline& deadline, bool deterministic,
+                                const std::optional<StagedPlan>& overBudget) {
+    DescentResult low = lowestGreedyStart(inst, Deadline(copiesHintSeconds(deadline, deterministic)), overBudget);
+    if (low.met) dropRecomputations(inst, *low.plan, &deadline);
+    return low;
+}
+
 std::string copiesHint(const Instance& inst, const Deadline& quick) {
     // Single walks, each checking the clock, so large graphs cannot overrun it either.
     for (int c : {inst.copies * 2, 8}) {

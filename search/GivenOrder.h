@@ -14,6 +14,7 @@
 #include "model/Schedule.h"
 #include "search/Deadline.h"
 #include "search/Greedy.h"
+#include "search/PeakDescent.h"
 #include "search/SolveRecord.h"
 #include "search/Solver.h"
 
@@ -53,6 +54,13 @@ bool greedyWithEveryDropOrder(const Graph& g, const std::string& strategy);
 // with --deterministic all the time left, so that the answer does not depend on the clock.
 std::string copiesHint(const Instance& instance, const Deadline& clock);
 std::optional<double> copiesHintSeconds(const Deadline& deadline, bool deterministic);
+
+// `--strategy greedy` where the portfolio met no schedule: the descent's start
+// (lowestGreedyStart: jittered walks at the budget and a bisection on the walks' budget) from
+// the portfolio's walk over the budget, within a clock of copiesHintSeconds. Its peak is the
+// lowest the walks reach; when a walk met the budget, its plan has been through the drop descent.
+DescentResult greedyLowestStart(const Instance& instance, const Deadline& deadline, bool deterministic,
+                                const std::optional<StagedPlan>& overBudget);
 
 // When no schedule meets the budget: a sentence giving the lowest peak a schedule found reached,
 // in memory and as a fraction of `referencePeak` (P_pi), so the user sees which budget is within

@@ -6,11 +6,9 @@
 #include <stdexcept>
 
 #include "model/Peak.h"
-#include "search/DropRecomputations.h"
 #include "search/FreeOrder.h"
 #include "search/GivenOrder.h"
 #include "search/Greedy.h"
-#include "search/PeakDescent.h"
 #include "search/SolveRecord.h"
 #include "solver/Types.h"
 
@@ -103,19 +101,16 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
     } else {
         // A fixed number of restarts (a greedy answer is wanted fast), cut short by the time limit.
         const Instance inst{g, options.budget, options.copies};
-        GreedyResult r = bestGreedyPlan(inst, &deadline, false, true);
+        GreedyResult r = bestGreedyPlan(inst, &deadline, false, greedyWithEveryDropOrder(g, options.strategy));
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
-            // The descent's start (search/PeakDescent.h): jittered walks at the budget, which may
-            // meet it, and a bisection that finds how low the walks get, so the message names a
-            // budget within reach (the portfolio's walk over the budget spends its copies early
+            // The descent's start: its walks may meet the budget, and otherwise the message names
+            // a budget within reach (the portfolio's walk over the budget spends its copies early
             // and may end near the reference peak).
-            const DescentResult low =
-                lowestGreedyStart(inst, Deadline(copiesHintSeconds(deadline, options.deterministic)), r.overBudget);
+            const DescentResult low = greedyLowestStart(inst, deadline, options.deterministic, r.overBudget);
             out.statistics["greedy_lowest_peak"] = low.peak;
             if (low.met) {
                 plan = low.plan;
-                dropRecomputations(inst, *plan, &deadline);
             } else {
                 out.message = "the greedy could not meet the budget: " + r.failure;
                 const std::string hint = copiesHint(inst, Deadline(copiesHintSeconds(deadline, options.deterministic)));
