@@ -41,6 +41,7 @@ VARIANTS = {
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
+    "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
     "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],

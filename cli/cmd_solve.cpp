@@ -56,12 +56,14 @@ const char* kSolveHelp =
     "  --no-bound                 no stage-cut lower bound on the objective\n"
     "  --no-cover-bound           the root bound is the stage-cut relaxation's Lagrangian only\n"
     "                             (by default that relaxation is also solved as an integer program)\n"
-    "  --no-restarts              one depth-first run, no restarts\n"
+    "  --no-restarts              no restarts while no schedule is known\n"
     "  --no-nogoods               restarts record no nogoods (by default each restart records\n"
     "                             the refuted part of its last branch)\n"
     "  --nogood-length N          record nogoods of at most N literals (default 32)\n"
-    "  --luby-restarts            keep restarting after a schedule is known (default: one\n"
-    "                             run without restarts from then on, so it can end in a proof)\n"
+    "  --luby-restarts            keep restarting after a schedule is known (no shaving)\n"
+    "  --no-shaving               once a schedule is known, one run until the proof (by default\n"
+    "                             probes capped between the bound and the schedule's cost raise\n"
+    "                             the proven bound, and the last probe is the proof)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
@@ -135,7 +137,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
-               "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods"});
+               "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods",
+               "--no-shaving"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -170,6 +173,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
+    opt.exact.shaving = !args.flag("--no-shaving");
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
         args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "model/LowerBound.h"
+#include "search/BoundShaving.h"
 #include "search/Incumbent.h"
 #include "search/TreeSearch.h"
 #include "solver/NogoodStore.h"
@@ -75,15 +76,52 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
         search.setNogoodStore(nogoods, opt.nogoodLimits);
     }
     bool limitHit = false;
+    BoundShaver shaver;
+    bool shaved = false;
+    const solver::VarId cost = model.costVar();
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {
-        const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
-        uint64_t limit = restart ? opt.restartBase * lubySequence(run) : UINT64_MAX;
+        // Once a schedule is known the search shaves its bound (search/BoundShaving.h), unless
+        // restarts are to go on as before it was known (--luby-restarts).
+        const bool shave = opt.shaving && incumbent.has() && !opt.restartsAfterIncumbent;
+        BoundShaver::Probe probe;
+        uint64_t limit = UINT64_MAX;
+        if (shave) {
+            if (model.engine().lb(cost) >= incumbent.cost()) {
+                // The bound has reached the incumbent: it is optimal (a bound above it is
+                // surfaced by the caller, never clamped).
+                result.lowerBound = std::max(result.lowerBound, model.engine().lb(cost));
+                exhausted = true;
+                break;
+            }
+            probe = shaver.next(model.engine().lb(cost), incumbent.cost());
+            limit = probe.failLimit;
+            search.setCostCap(probe.capped ? probe.cap : Incumbent::kNone);
+            shaved = true;
+        } else {
+            const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
+            if (restart) limit = opt.restartBase * lubySequence(run);
+        }
         if (opt.failLimit != UINT64_MAX) limit = std::min(limit, opt.failLimit - std::min(opt.failLimit, search.failures()));
-        auto outcome = search.run(limit, deadline, run > 1 ? 0.5 : 0.0, "exact");
+        const uint64_t failuresBefore = search.failures();
+        auto outcome = search.run(limit, deadline, shave ? 0.0 : run > 1 ? 0.5 : 0.0, "exact");
         exhausted = outcome == TreeSearch::Outcome::Exhausted;
         limitHit = outcome == TreeSearch::Outcome::Deadline || search.failures() >= opt.failLimit;
-        if (!exhausted && !limitHit) ++result.restarts;
+        if (shave) {
+            if (exhausted && probe.capped) {
+                // No schedule costs at most the cap; one may since have been found below it.
+                shaver.exhausted(search.failures() - failuresBefore);
+                const int64_t raised = std::min(probe.cap + 1, incumbent.cost());
+                solver::Engine& e = model.engine();
+                result.lowerBound = std::max(result.lowerBound, raised);
+                exhausted = !e.setLb(cost, raised) || !e.fixpoint() || raised >= incumbent.cost();
+            } else if (outcome == TreeSearch::Outcome::FailLimit) {
+                shaver.stopped();
+            }
+        } else if (!exhausted && !limitHit) {
+            ++result.restarts;
+        }
     }
+    search.setCostCap(Incumbent::kNone);
     result.best = incumbent.best();
     result.bestCost = incumbent.has() ? incumbent.cost() : 0;
     if (exhausted) {
@@ -105,6 +143,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                          {"work", model.engine().stats().work},
                          {"propagators", model.propagatorStats()}};
     if (!coverStats.is_null()) result.statistics["root_cover"] = coverStats;
+    if (shaved) result.statistics["shaving"] = shaver.statistics();
     if (nogoods) {
         result.statistics["nogoods"] = {{"recorded", search.nogoodsRecorded()},
                                         {"stored", nogoods->size()},

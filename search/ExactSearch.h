@@ -1,9 +1,11 @@
 // Exact search: depth-first branch and bound over the constraint model (search/RematModel.h),
-// with peak-driven branching, Luby restarts until a schedule is known (then one run without
-// restarts, by default: measured faster to a proof than restarting, see bench/README.md), each
-// restart recording the refuted part of its branch as nogoods (solver/NogoodStore.h), a warm
-// start, a root stage-cut bound whose multipliers start the search's bound, time/failure limits
-// and an optimality proof when the tree is exhausted.
+// with peak-driven branching, Luby restarts until a schedule is known, each restart recording
+// the refuted part of its branch as nogoods (solver/NogoodStore.h), then bound shaving: probes
+// with a cost cap between the proven bound and the incumbent, each raising the bound when it
+// exhausts its tree, the last one being the proof (search/BoundShaving.h; `shaving = false`
+// runs one search without a cap instead). Also a warm start, a root stage-cut bound whose
+// multipliers start the search's bound, time/failure limits and an optimality proof when the
+// tree is exhausted.
 //
 // Branching. At every node the "default completion" of the current domains (undecided extra
 // copies absent, present ones at their latest allowed stage, ends from last uses) is evaluated.
@@ -40,6 +42,9 @@ struct ExactOptions {
     // with nogoods restarts keep it and proofs come, but later than without restarts
     // (bench/README.md, "Nogoods").
     bool restartsAfterIncumbent = false;
+    // Once a schedule is known, probes with a cost cap between the bound and the incumbent raise
+    // the proven bound where the proof search would not end (search/BoundShaving.h).
+    bool shaving = true;
     uint64_t restartBase = 256;       // failures in the first restart run
     // Record the refuted part of the branch at each restart as nogoods (solver/NogoodStore.h,
     // TreeSearch::setNogoodStore), so restarted runs do not search it again.

@@ -8,8 +8,10 @@ namespace moccasin {
 using solver::Engine;
 
 bool TreeSearch::boundObjective() {
-    int64_t best = incumbent_.cost();
-    return best == Incumbent::kNone || e_.setUb(model_.costVar(), best - 1);
+    int64_t ub = costCap_;
+    const int64_t best = incumbent_.cost();
+    if (best != Incumbent::kNone) ub = std::min(ub, best - 1);
+    return ub == Incumbent::kNone || e_.setUb(model_.costVar(), ub);
 }
 
 TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source) {
@@ -59,7 +61,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
         }
     }
     std::vector<std::vector<Decision>> learnt;
-    if (outcome == Outcome::FailLimit && nogoods_ && base == 0) learnt = refutedBranches(stack);
+    if (outcome == Outcome::FailLimit && nogoods_ && base == 0 && costCap_ == Incumbent::kNone) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
         if (nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals) continue;

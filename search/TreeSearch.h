@@ -57,6 +57,11 @@ public:
     }
     uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
 
+    // Runs look only for schedules costing at most `cap` (and less than the incumbent), so an
+    // exhausted run proves that none costs that little (search/BoundShaving.h). Nogoods learnt
+    // under a cap hold only for that cap, so capped runs record none. Incumbent::kNone: no cap.
+    void setCostCap(int64_t cap) { costCap_ = cap; }
+
     uint64_t nodes() const { return nodes_; }
     uint64_t failures() const { return failures_; }
 
@@ -84,6 +89,7 @@ private:
     double jitter_ = 0;
     const char* source_ = "search";
     uint64_t nodes_ = 0, failures_ = 0, nogoodsRecorded_ = 0;
+    int64_t costCap_ = Incumbent::kNone;
     solver::NogoodStore* nogoods_ = nullptr;
     NogoodLimits nogoodLimits_;
 };

@@ -65,6 +65,7 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
         opt.model.boundWindows = seed % 3 != 0;
         opt.restartBase = 8;  // small, so restarts really happen on these tiny trees
         opt.nogoods = seed % 8 != 2;
+        opt.shaving = seed % 5 != 4;
         CAPTURE(seed);
         CAPTURE(n);
         CAPTURE(copies);
