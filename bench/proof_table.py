@@ -3,7 +3,8 @@
 `--strategy auto`, `--threads 2`, 60 s) per instance and variant, and prints a markdown table:
 status, best TDI, proven lower bound as a TDI, the gap between them, wall time (the time to the
 proof when optimal), the exact search's nodes and nodes per second, the stage-cut bound's calls,
-the exact search's restarts and the nogoods they recorded, and `moccasin check` of the schedule.
+the exact search's restarts and the nogoods they recorded, its shaving probes (exhausted of all),
+and `moccasin check` of the schedule.
 
 Variants are named flag sets (see VARIANTS); `before` runs --baseline-binary with no flags, to
 compare against an older build. Run nothing else on the machine meanwhile.
@@ -37,19 +38,21 @@ VARIANTS = {
     "before": [],                       # --baseline-binary, its own defaults
     "luby": ["--luby-restarts"],        # restarts also after a schedule is known (the old policy)
     "windows": ["--bound-windows"],     # the stage-cut bound also reads copy ends and stages
+    "windows-no-shaving": ["--bound-windows", "--no-shaving"],
     "ttef": ["--ttef"],                 # timetable-edge-finding on
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
-    "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     # Without the root's integer program the Keras instances need the search for their proof:
+    "no-cover": ["--no-cover-bound"],
+    "no-cover-no-shaving": ["--no-cover-bound", "--no-shaving"],
     "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
     "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],
 }
 
 print(f"`--strategy {args.strategy} --threads {args.threads} --time-limit {args.time_limit:g}`\n")
-print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | restarts | nogoods | check |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | restarts | nogoods | probes | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "s.json")
     for inst in args.instances.split(","):
@@ -63,7 +66,7 @@ with tempfile.TemporaryDirectory() as tmp:
                                 extra=["--strategy", args.strategy] + VARIANTS[v])
             d = row["doc"]
             if d is None:
-                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | |")
+                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | | |")
                 continue
             solver = d["solver"]
             e = solver["statistics"].get("exact", {})
@@ -76,7 +79,9 @@ with tempfile.TemporaryDirectory() as tmp:
             nodes = e.get("nodes", 0)
             calls = e.get("propagators", {}).get("recompute-bound", {}).get("calls", 0)
             nogoods = e.get("nogoods", {}).get("recorded", 0)
+            shaving = e.get("shaving")
+            probes = f"{shaving['exhausted']}/{shaving['probes']}" if shaving else ""
             print(f"| {name} | {budget} | {v} | {d['status']} | {fmt(tdi)} | {fmt(lbtdi)} | {fmt(gap)} | "
                   f"{wall:.1f} | {nodes} | {nodes / wall if wall > 0 else 0:.0f} | {calls} | {e.get('restarts', 0)} | "
-                  f"{nogoods} | {check_mark(row)} |")
+                  f"{nogoods} | {probes} | {check_mark(row)} |")
             sys.stdout.flush()

@@ -6,38 +6,41 @@
 
 namespace moccasin {
 
+namespace {
+uint64_t saturatingDouble(uint64_t x) {
+    return x > std::numeric_limits<uint64_t>::max() / 2 ? std::numeric_limits<uint64_t>::max() : 2 * x;
+}
+}  // namespace
+
 BoundShaver::Probe BoundShaver::next(int64_t lowerBound, int64_t incumbentCost) {
-    Probe p;
-    p.failLimit = failLimit_;
+    ++probes_;
+    lowerBound_ = lowerBound;
     const int64_t top = incumbentCost - 1;  // the proof search's cap
-    const int64_t gap = top - lowerBound;
-    if (gap <= 0) {
-        p.cap = top;
-        return p;
-    }
+    const int64_t gap = std::max<int64_t>(0, top - lowerBound);
     if (step_ == 0) step_ = std::max(1.0, static_cast<double>(gap) * kFirstFraction);
-    // The step is at least 1 and the cap at most the proof search's.
-    const double step = std::min(step_, static_cast<double>(gap));
-    p.cap = lowerBound + static_cast<int64_t>(std::floor(step));
-    p.capped = p.cap < top;
+    Probe p;
+    p.cap = lowerBound + static_cast<int64_t>(std::floor(std::min(step_, static_cast<double>(gap))));
+    p.failLimit = failLimit_;
     return p;
+}
+
+int64_t BoundShaver::lower(int64_t cap) {
+    ++lowered_;
+    step_ = std::max(1.0, step_ / 2);
+    failLimit_ = saturatingDouble(failLimit_);
+    // A cap at the bound itself still raises it by one when its probe ends.
+    const int64_t lowered = lowerBound_ + static_cast<int64_t>(std::floor(step_));
+    return std::max(lowerBound_, std::min(cap - 1, lowered));
 }
 
 void BoundShaver::exhausted(uint64_t failures) {
     ++exhausted_;
     step_ = std::min(2 * step_, 1e18);
-    if (failures <= std::numeric_limits<uint64_t>::max() / 2) failLimit_ = std::max(failLimit_, 2 * failures);
-}
-
-void BoundShaver::stopped() {
-    ++stopped_;
-    step_ = std::max(1.0, step_ / 2);
-    if (failLimit_ <= std::numeric_limits<uint64_t>::max() / 2) failLimit_ *= 2;
+    failLimit_ = std::max(failLimit_, saturatingDouble(failures));
 }
 
 nlohmann::json BoundShaver::statistics() const {
-    return {{"probes", exhausted_ + stopped_}, {"exhausted", exhausted_}, {"stopped", stopped_},
-            {"fail_limit", failLimit_}};
+    return {{"probes", probes_}, {"exhausted", exhausted_}, {"lowered", lowered_}, {"fail_limit", failLimit_}};
 }
 
 }  // namespace moccasin

@@ -20,6 +20,27 @@ uint64_t lubySequence(uint64_t i) {
     }
 }
 
+namespace {
+
+// Lowers a shaving probe's cap in place when its failures run out (search/BoundShaving.h),
+// within the search's own failure limit.
+class ShavingLowering final : public CapLowering {
+public:
+    ShavingLowering(BoundShaver& shaver, uint64_t searchLimit) : shaver_(shaver), searchLimit_(searchLimit) {}
+    bool lower(int64_t& cap, uint64_t& failLimit) override {
+        if (failLimit >= searchLimit_) return false;
+        cap = shaver_.lower(cap);
+        failLimit += std::min(shaver_.failLimit(), searchLimit_ - failLimit);  // failLimit < searchLimit_
+        return true;
+    }
+
+private:
+    BoundShaver& shaver_;
+    uint64_t searchLimit_;
+};
+
+}  // namespace
+
 CoverResult rootCoverBound(const Instance& inst, const ExactOptions& opt, const Deadline& deadline) {
     CoverLimits limits;
     limits.seconds = opt.coverSeconds;
@@ -83,7 +104,6 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
         // Once a schedule is known the search shaves its bound (search/BoundShaving.h), unless
         // restarts are to go on as before it was known (--luby-restarts).
         const bool shave = opt.shaving && incumbent.has() && !opt.restartsAfterIncumbent;
-        BoundShaver::Probe probe;
         uint64_t limit = UINT64_MAX;
         if (shave) {
             if (model.engine().lb(cost) >= incumbent.cost()) {
@@ -93,31 +113,31 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                 exhausted = true;
                 break;
             }
-            probe = shaver.next(model.engine().lb(cost), incumbent.cost());
+            const BoundShaver::Probe probe = shaver.next(model.engine().lb(cost), incumbent.cost());
             limit = probe.failLimit;
-            search.setCostCap(probe.capped ? probe.cap : Incumbent::kNone);
+            search.setCostCap(probe.cap);
             shaved = true;
         } else {
             const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
             if (restart) limit = opt.restartBase * lubySequence(run);
         }
-        if (opt.failLimit != UINT64_MAX) limit = std::min(limit, opt.failLimit - std::min(opt.failLimit, search.failures()));
+        const uint64_t searchLimit = opt.failLimit - std::min(opt.failLimit, search.failures());
+        limit = std::min(limit, searchLimit);
+        ShavingLowering lowering(shaver, searchLimit);
+        search.setCapLowering(shave ? &lowering : nullptr);
         const uint64_t failuresBefore = search.failures();
         auto outcome = search.run(limit, deadline, shave ? 0.0 : run > 1 ? 0.5 : 0.0, "exact");
+        search.setCapLowering(nullptr);
         exhausted = outcome == TreeSearch::Outcome::Exhausted;
         limitHit = outcome == TreeSearch::Outcome::Deadline || search.failures() >= opt.failLimit;
-        if (shave) {
-            if (exhausted && probe.capped) {
-                // No schedule costs at most the cap; one may since have been found below it.
-                shaver.exhausted(search.failures() - failuresBefore);
-                const int64_t raised = std::min(probe.cap + 1, incumbent.cost());
-                solver::Engine& e = model.engine();
-                result.lowerBound = std::max(result.lowerBound, raised);
-                exhausted = !e.setLb(cost, raised) || !e.fixpoint() || raised >= incumbent.cost();
-            } else if (outcome == TreeSearch::Outcome::FailLimit) {
-                shaver.stopped();
-            }
-        } else if (!exhausted && !limitHit) {
+        if (shave && exhausted) {
+            // No schedule costs at most the probe's last cap; one may since have been found below it.
+            shaver.exhausted(search.failures() - failuresBefore);
+            const int64_t raised = BoundShaver::boundAfterExhausted(search.costCap(), incumbent.cost());
+            solver::Engine& e = model.engine();
+            result.lowerBound = std::max(result.lowerBound, raised);
+            exhausted = !e.setLb(cost, raised) || !e.fixpoint() || raised >= incumbent.cost();
+        } else if (!shave && !exhausted && !limitHit) {
             ++result.restarts;
         }
     }

@@ -37,7 +37,8 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
             outcome = Outcome::Deadline;
             break;
         }
-        if (failures_ - failuresAtStart >= failLimit) {
+        if (failures_ - failuresAtStart >= failLimit &&
+            !(capLowering_ && costCap_ != Incumbent::kNone && capLowering_->lower(costCap_, failLimit))) {
             outcome = Outcome::FailLimit;
             break;
         }

@@ -35,6 +35,16 @@ struct NogoodLimits {
     int64_t maxLiterals = 10'000'000;
 };
 
+// Asked when a run under a cost cap (TreeSearch::setCostCap) reaches its failure limit. It may
+// lower the cap, and the run goes on under the lower one: what the run refuted under the higher
+// cap stays refuted under the lower, so no work is lost. It sets the run's new failure limit
+// (counted from the run's start); false stops the run.
+class CapLowering {
+public:
+    virtual ~CapLowering() = default;
+    virtual bool lower(int64_t& cap, uint64_t& failLimit) = 0;
+};
+
 class TreeSearch {
 public:
     TreeSearch(RematModel& model, Incumbent& incumbent, uint64_t seed)
@@ -61,6 +71,11 @@ public:
     // exhausted run proves that none costs that little (search/BoundShaving.h). Nogoods learnt
     // under a cap hold only for that cap, so capped runs record none. Incumbent::kNone: no cap.
     void setCostCap(int64_t cap) { costCap_ = cap; }
+    // The cap now (a run may have lowered it: an exhausted run proves that no schedule costs at
+    // most this).
+    int64_t costCap() const { return costCap_; }
+    // `lowering` (owned by the caller, outliving the runs) is asked at a capped run's failure limit.
+    void setCapLowering(CapLowering* lowering) { capLowering_ = lowering; }
 
     uint64_t nodes() const { return nodes_; }
     uint64_t failures() const { return failures_; }
@@ -90,6 +105,7 @@ private:
     const char* source_ = "search";
     uint64_t nodes_ = 0, failures_ = 0, nogoodsRecorded_ = 0;
     int64_t costCap_ = Incumbent::kNone;
+    CapLowering* capLowering_ = nullptr;
     solver::NogoodStore* nogoods_ = nullptr;
     NogoodLimits nogoodLimits_;
 };

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <memory>
+#include <random>
 
 #include "search/BoundShaving.h"
 #include "search/ExactSearch.h"
@@ -10,45 +11,91 @@
 #include "search/TreeSearch.h"
 #include "solver/NogoodStore.h"
 #include "model/Peak.h"
+#include "tests/support/BruteForce.h"
 #include "tests/support/LayeredGraph.h"
+#include "tests/support/RandomGraphs.h"
 
 using namespace moccasin;
 
 TEST_CASE("bound shaving: caps lie between the bound and the incumbent and follow the probes") {
     BoundShaver s;
-    // The first step is 1/64 of the way from the bound to the incumbent's cost - 1.
+    const uint64_t first = BoundShaver::kFirstFailLimit;
+    // The first probe is the proof search: its cap is the incumbent's cost - 1.
     BoundShaver::Probe p = s.next(100, 1100);
-    CHECK(p.capped);
-    CHECK(p.cap == 100 + 999 / 64);
-    CHECK(p.failLimit == BoundShaver::kFirstFailLimit);
-    // Stopped: half the step, twice the failures.
-    s.stopped();
-    p = s.next(100, 1100);
-    CHECK(p.cap == 100 + 7);
-    CHECK(p.failLimit == 2 * BoundShaver::kFirstFailLimit);
-    // Exhausted after 5,000 failures: twice the step, and room for twice those failures.
+    CHECK(p.cap == 1099);
+    CHECK(p.failLimit == first);
+    // Failures ran out: half as far above the bound, twice the failures.
+    CHECK(s.lower(1099) == 100 + 499);
+    CHECK(s.failLimit() == 2 * first);
+    CHECK(s.lower(599) == 100 + 249);
+    CHECK(s.failLimit() == 4 * first);
+    // Exhausted after 5,000 failures: the next cap twice as far above the new bound, and room
+    // for twice those failures.
     s.exhausted(5000);
-    p = s.next(108, 1100);
-    CHECK(p.cap == 108 + 15);
+    p = s.next(350, 1100);
+    CHECK(p.cap == 350 + 499);
     CHECK(p.failLimit == 10000);
-    // A cheap exhausted probe does not lower the limit.
+    // A cheap exhausted probe does not lower the limit; the cap never passes the incumbent's - 1.
     s.exhausted(10);
-    CHECK(s.next(124, 1100).failLimit == 10000);
-    // The step never falls below 1: the cap stays above the bound, so an exhausted probe raises it.
-    for (int i = 0; i < 40; ++i) s.stopped();
-    p = s.next(500, 1100);
-    CHECK(p.cap == 501);
-    CHECK(p.capped);
-    // Steps grow until the cap is the incumbent's cost - 1: that probe is the proof search.
-    for (int i = 0; i < 20; ++i) s.exhausted(1);
-    p = s.next(500, 1100);
+    p = s.next(850, 1100);
     CHECK(p.cap == 1099);
-    CHECK_FALSE(p.capped);
-    // No gap left: the proof search.
-    p = s.next(1099, 1100);
-    CHECK(p.cap == 1099);
-    CHECK_FALSE(p.capped);
-    CHECK(s.statistics()["probes"] == 63);
+    CHECK(p.failLimit == 10000);
+    // Lowering always lowers, down to the bound itself and never below it (a probe there still
+    // raises the bound by one when it ends).
+    int64_t cap = p.cap;
+    for (int i = 0; i < 40; ++i) {
+        const int64_t lowered = s.lower(cap);
+        CHECK(lowered >= 850);
+        CHECK((lowered < cap || cap == 850));
+        cap = lowered;
+    }
+    CHECK(cap == 850);
+    CHECK(s.statistics()["probes"] == 3);
+    CHECK(s.statistics()["exhausted"] == 2);
+    CHECK(s.statistics()["lowered"] == 42);
+    // An exhausted probe proves cap + 1, or the optimum when it found a schedule below its cap.
+    CHECK(BoundShaver::boundAfterExhausted(599, 1100) == 600);
+    CHECK(BoundShaver::boundAfterExhausted(1099, 1100) == 1100);
+    CHECK(BoundShaver::boundAfterExhausted(599, 420) == 420);
+}
+
+namespace {
+// Lowers the cap once, to a given value, with room to finish the run.
+class LowerOnce final : public CapLowering {
+public:
+    explicit LowerOnce(int64_t to) : to_(to) {}
+    bool lower(int64_t& cap, uint64_t& failLimit) override {
+        ++calls;
+        if (calls > 1) return false;
+        cap = to_;
+        failLimit = UINT64_MAX;
+        return true;
+    }
+    int calls = 0;
+
+private:
+    int64_t to_;
+};
+}  // namespace
+
+TEST_CASE("tree search: a capped run whose failures run out goes on under the lowered cap") {
+    Graph g = testing::layeredGraph(32, 1);
+    const Instance inst{g, referencePeak(g) * 80 / 100, 2};
+    Deadline clock(std::nullopt);
+    Incumbent incumbent(inst, clock);
+    REQUIRE(incumbent.offer(*bestGreedyPlan(inst).plan, "greedy"));
+    RematModel model(inst, ModelOptions{});
+    REQUIRE(model.engine().fixpoint());
+    const int64_t lowered = model.engine().lb(model.costVar());
+    TreeSearch search(model, incumbent, 0);
+    LowerOnce lowering(lowered);
+    search.setCapLowering(&lowering);
+    search.setCostCap(incumbent.cost() - 1);
+    // 200 failures do not settle this instance (the proof takes about 10^5 without shaving).
+    CHECK(search.run(200, clock, 0.0, "test") == TreeSearch::Outcome::Exhausted);
+    CHECK(lowering.calls == 1);
+    CHECK(search.failures() > 200);
+    CHECK(search.costCap() == lowered);
 }
 
 TEST_CASE("exact search: bounds shaved under failure limits never pass the optimum and rise above those without shaving") {
@@ -112,4 +159,30 @@ TEST_CASE("tree search: a run under a cost cap records no nogoods and one withou
         REQUIRE(search.run(200, clock, 0.0, "test") == TreeSearch::Outcome::FailLimit);
         CHECK((search.nogoodsRecorded() > 0) == !capped);
     }
+}
+
+TEST_CASE("exact search: bounds shaved under small failure limits never pass the exhaustive optimum") {
+    // Tiny graphs, no warm start, a failure limit that stops the search anywhere: after a probe
+    // that exhausted its tree just below the optimum, or in the middle of one.
+    std::mt19937_64 rng(97);
+    int stopped = 0;
+    for (uint64_t seed = 0; seed < 300; ++seed) {
+        Graph g = testing::randomDag({.nodes = 5 + static_cast<int>(seed % 4), .edgeProbability = 0.35}, seed + 3300);
+        const int64_t budget = testing::randomBudget(g, rng);
+        const auto exact = testing::bruteForce(g, budget, 2);
+        if (!exact.optimum) continue;
+        CAPTURE(seed);
+        for (uint64_t limit = 1; limit <= 40; limit += 3) {
+            CAPTURE(limit);
+            ExactOptions opt;
+            opt.failLimit = limit;
+            opt.restartBase = 4;
+            const ExactResult r = solveExact(Instance{g, budget, 2}, opt, std::nullopt);
+            CHECK(r.lowerBound <= *exact.optimum);
+            if (r.provedOptimal) CHECK(r.bestCost == *exact.optimum);
+            stopped += !r.provedOptimal && r.statistics.contains("shaving");
+        }
+    }
+    MESSAGE(stopped << " runs stopped while shaving");
+    CHECK(stopped > 20);
 }
