@@ -60,6 +60,16 @@ TEST_CASE("bound shaving: caps lie between the bound and the incumbent and follo
 }
 
 namespace {
+// The layered graph the tree-search tests run on (its proof takes about 10^5 failures without
+// shaving), with the greedy's plan as the incumbent.
+struct HardInstance {
+    Graph g = testing::layeredGraph(32, 1);
+    Instance inst{g, referencePeak(g) * 80 / 100, 2};
+    Deadline clock{std::nullopt};
+    Incumbent incumbent{inst, clock};
+    HardInstance() { REQUIRE(incumbent.offer(*bestGreedyPlan(inst).plan, "greedy")); }
+};
+
 // Lowers the cap once, to a given value, with room to finish the run.
 class LowerOnce final : public CapLowering {
 public:
@@ -79,11 +89,10 @@ private:
 }  // namespace
 
 TEST_CASE("tree search: a capped run whose failures run out goes on under the lowered cap") {
-    Graph g = testing::layeredGraph(32, 1);
-    const Instance inst{g, referencePeak(g) * 80 / 100, 2};
-    Deadline clock(std::nullopt);
-    Incumbent incumbent(inst, clock);
-    REQUIRE(incumbent.offer(*bestGreedyPlan(inst).plan, "greedy"));
+    HardInstance h;
+    const Instance& inst = h.inst;
+    Deadline& clock = h.clock;
+    Incumbent& incumbent = h.incumbent;
     RematModel model(inst, ModelOptions{});
     REQUIRE(model.engine().fixpoint());
     const int64_t lowered = model.engine().lb(model.costVar());
@@ -143,11 +152,10 @@ TEST_CASE("exact search: bounds shaved under failure limits never pass the optim
 TEST_CASE("tree search: a run under a cost cap records no nogoods and one without a cap does") {
     // A nogood learnt under a cap holds only for that cap: a later probe with a higher cap
     // would lose schedules to it.
-    Graph g = testing::layeredGraph(32, 1);
-    const Instance inst{g, referencePeak(g) * 80 / 100, 2};
-    Deadline clock(std::nullopt);
-    Incumbent incumbent(inst, clock);
-    REQUIRE(incumbent.offer(*bestGreedyPlan(inst).plan, "greedy"));
+    HardInstance h;
+    const Instance& inst = h.inst;
+    Deadline& clock = h.clock;
+    Incumbent& incumbent = h.incumbent;
     for (bool capped : {true, false}) {
         CAPTURE(capped);
         RematModel model(inst, ModelOptions{});
