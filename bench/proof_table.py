@@ -44,7 +44,7 @@ VARIANTS = {
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     # Without the root's integer program the Keras instances need the search for their proof:
-    "no-cover": ["--no-cover-bound"],
+    "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-cover-no-shaving": ["--no-cover-bound", "--no-shaving"],
     "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
     "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],

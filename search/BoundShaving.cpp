@@ -2,15 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+
+#include "search/Saturating.h"
 
 namespace moccasin {
-
-namespace {
-uint64_t saturatingDouble(uint64_t x) {
-    return x > std::numeric_limits<uint64_t>::max() / 2 ? std::numeric_limits<uint64_t>::max() : 2 * x;
-}
-}  // namespace
 
 BoundShaver::Probe BoundShaver::next(int64_t lowerBound, int64_t incumbentCost) {
     ++probes_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <limits>
 #include <thread>
 
 #include "model/LowerBound.h"
@@ -11,6 +10,7 @@
 #include "search/Greedy.h"
 #include "search/Incumbent.h"
 #include "search/PeakDescent.h"
+#include "search/Saturating.h"
 
 namespace moccasin {
 
@@ -18,10 +18,6 @@ namespace {
 
 // Above this size the exact search rarely proves anything: every thread does LNS.
 constexpr int kExactPortfolioMaxNodes = 2000;
-
-int64_t saturatingDouble(int64_t x) {
-    return x > std::numeric_limits<int64_t>::max() / 2 ? std::numeric_limits<int64_t>::max() : 2 * x;
-}
 
 // The exact search of one order, run on its own thread beside LNS. It owns its result; the
 // caller reads it only after join().
