@@ -3,7 +3,8 @@
 `--strategy auto`, `--threads 2`, 60 s) per instance and variant, and prints a markdown table:
 status, best TDI, proven lower bound as a TDI, the gap between them, wall time (the time to the
 proof when optimal), the exact search's nodes and nodes per second, the stage-cut bound's calls,
-the exact search's restarts and the nogoods they recorded, its shaving probes (exhausted of all),
+the exact search's restarts and the nogoods they recorded, its shaving probes (exhausted of all), the bound from windows of stages as a TDI (with the
+windows' searches that ended in a proof, of all),
 and `moccasin check` of the schedule.
 
 Variants are named flag sets (see VARIANTS); `before` runs --baseline-binary with no flags, to
@@ -43,6 +44,7 @@ VARIANTS = {
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
+    "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-cover-no-shaving": ["--no-cover-bound", "--no-shaving"],
@@ -51,8 +53,8 @@ VARIANTS = {
 }
 
 print(f"`--strategy {args.strategy} --threads {args.threads} --time-limit {args.time_limit:g}`\n")
-print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | restarts | nogoods | probes | check |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s | exact nodes | nodes/s | bound calls | restarts | nogoods | probes | window bound TDI % | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "s.json")
     for inst in args.instances.split(","):
@@ -66,7 +68,7 @@ with tempfile.TemporaryDirectory() as tmp:
                                 extra=["--strategy", args.strategy] + VARIANTS[v])
             d = row["doc"]
             if d is None:
-                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | | |")
+                print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | | | |")
                 continue
             solver = d["solver"]
             e = solver["statistics"].get("exact", {})
@@ -81,7 +83,9 @@ with tempfile.TemporaryDirectory() as tmp:
             nogoods = e.get("nogoods", {}).get("recorded", 0)
             shaving = e.get("shaving")
             probes = f"{shaving['exhausted']}/{shaving['probes']}" if shaving else ""
+            wb = e.get("window_bound")
+            windows = f"{fmt(100.0 * wb['bound'] / base)} ({wb['proofs']}/{wb['searches']})" if wb else ""
             print(f"| {name} | {budget} | {v} | {d['status']} | {fmt(tdi)} | {fmt(lbtdi)} | {fmt(gap)} | "
                   f"{wall:.1f} | {nodes} | {nodes / wall if wall > 0 else 0:.0f} | {calls} | {e.get('restarts', 0)} | "
-                  f"{nogoods} | {probes} | {check_mark(row)} |")
+                  f"{nogoods} | {probes} | {windows} | {check_mark(row)} |")
             sys.stdout.flush()

@@ -64,6 +64,8 @@ const char* kSolveHelp =
     "  --no-shaving               once a schedule is known, one run until the proof (by default\n"
     "                             probes capped between the bound and the schedule's cost raise\n"
     "                             the proven bound, and the last probe is the proof)\n"
+    "  --no-window-bound          no bound from relaxations to windows of stages (by default,\n"
+    "                             once a schedule is known, up to 30% of the exact search's time)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
@@ -138,7 +140,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods",
-               "--no-shaving"});
+               "--no-shaving", "--no-window-bound"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -174,6 +176,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
     opt.exact.shaving = !args.flag("--no-shaving");
+    opt.exact.windowBound = !args.flag("--no-window-bound");
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
         args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(

@@ -62,7 +62,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     RematModel model(inst, opt.model);
     ExactResult result;
     result.lowerBound = g.baselineCost();
-    nlohmann::json coverStats;
+    nlohmann::json coverStats, windowStats;
     bool coverInfeasible = false;
     bool exhausted = !model.engine().fixpoint();
     if (!exhausted) {
@@ -83,6 +83,18 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
             else root = std::max(root, g.baselineCost() + cover.bound);
         }
         if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);
+        if (opt.windowBound && opt.model.recomputeBound && !coverInfeasible && incumbent.has() &&
+            root < incumbent.cost()) {
+            WindowBoundOptions w = opt.window;
+            w.model = opt.model;
+            w.model.timing = false;
+            const WindowBoundResult windows = windowBound(inst, incumbent.best(), w, deadline,
+                                                          deadline.share(opt.windowShare));
+            windowStats = windows.statistics();
+            int64_t total = 0;
+            if (__builtin_add_overflow(g.baselineCost(), windows.bound, &total)) total = std::numeric_limits<int64_t>::max();
+            root = std::max(root, total);
+        }
         solver::Engine& e = model.engine();
         if (coverInfeasible || root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
         else exhausted = !e.setLb(model.costVar(), root) || !e.fixpoint();
@@ -163,6 +175,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                          {"work", model.engine().stats().work},
                          {"propagators", model.propagatorStats()}};
     if (!coverStats.is_null()) result.statistics["root_cover"] = coverStats;
+    if (!windowStats.is_null()) result.statistics["window_bound"] = windowStats;
     if (shaved) result.statistics["shaving"] = shaver.statistics();
     if (nogoods) {
         result.statistics["nogoods"] = {{"recorded", search.nogoodsRecorded()},

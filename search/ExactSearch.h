@@ -30,6 +30,7 @@
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
 #include "search/TreeSearch.h"
+#include "search/WindowBound.h"
 
 namespace moccasin {
 
@@ -63,6 +64,11 @@ struct ExactOptions {
     // ends it; at most coverSeconds and a tenth of the time left are the safety net.
     bool coverBound = true;
     double coverSeconds = 2.0;
+    // Once a schedule is known and the root bound is below it: the bound from relaxations to
+    // windows of stages (search/WindowBound.h), in at most windowShare of the time left.
+    bool windowBound = true;
+    double windowShare = 0.3;
+    WindowBoundOptions window;
 };
 
 // The root's integer stage-cut bound with C-1 drops per node (see ExactOptions::coverBound),
