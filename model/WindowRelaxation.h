@@ -51,9 +51,10 @@ struct WindowRelaxation {
 // budget leaves nothing to relax (budget + the holder's size would not fit in int64).
 std::optional<WindowRelaxation> relaxToWindow(const Instance& inst, int first, int last);
 
-// The plan of the relaxation made of `plan`'s recomputations at the window's stages: valid for
-// the relaxation whenever `plan` is valid for the instance, and its recomputations cost what
-// `plan`'s at those stages cost.
+// The plan of the relaxation made of `plan`'s recomputations at the window's stages of the nodes
+// the relaxation has: valid for the relaxation whenever `plan` is valid for the instance. Its
+// recomputations cost at most what `plan`'s at those stages cost (an earlier output recomputed
+// there only for a consumer after the window is left out).
 StagedPlan restrictToWindow(const WindowRelaxation& w, const StagedPlan& plan);
 
 // The cost of `plan`'s recomputations at the stages [first, last].

@@ -25,7 +25,9 @@ public:
                  WindowBoundResult& stats)
         : inst_(inst), plan_(plan), options_(options), stats_(stats) {}
 
-    WindowSolve solve(int first, int last, std::optional<double> seconds) {
+    // `floor`: a proven bound of this window's relaxation (that of a shorter window ending at the
+    // same stage: a schedule of the longer one restricted to the shorter is one of the shorter's).
+    WindowSolve solve(int first, int last, int64_t floor, std::optional<double> seconds) {
         WindowSolve out;
         const std::optional<WindowRelaxation> w = relaxToWindow(inst_, first, last);
         if (!w) return out;  // nothing to relax: bound 0
@@ -34,6 +36,8 @@ public:
         o.failLimit = options_.failLimit;
         o.model = options_.model;
         o.windowBound = false;
+        int64_t known = 0;
+        if (floor > 0 && !__builtin_add_overflow(w->graph.baselineCost(), floor, &known)) o.knownLowerBound = known;
         std::optional<StagedPlan> warm;
         if (plan_) warm = restrictToWindow(*w, *plan_);
         const ExactResult r = solveExact(w->instance(), o, warm);
@@ -86,7 +90,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         int first = end + 1;
         while (first > 0 && !expired()) {
             first = std::max(0, first - step);
-            const WindowSolve s = solver.solve(first, end, timeLeft());
+            const WindowSolve s = solver.solve(first, end, best.bound, timeLeft());
             if (s.infeasible) {
                 result.bound = kNoSchedule;
                 result.kept = {{first, end, kNoSchedule, true}};

@@ -16,6 +16,7 @@ namespace {
 struct Tally {
     int optimal = 0, infeasible = 0;
     uint64_t nogoods = 0, nogoodPrunings = 0;  // recorded at restarts, bounds they set
+    int windowBounds = 0;                      // searches that ran the window bound
 };
 
 // Solves one instance and checks it against brute force; returns what was proven.
@@ -30,6 +31,7 @@ void checkInstance(const Graph& g, int64_t budget, int copies, const ExactOption
         tally.nogoodPrunings += r.statistics["nogoods"]["prunings"].get<uint64_t>() +
                                 r.statistics["nogoods"]["unit_at_root"].get<uint64_t>();
     }
+    if (r.statistics.contains("window_bound")) ++tally.windowBounds;
     if (!exact.optimum) {
         CHECK(r.provedInfeasible);
         CHECK_FALSE(r.best);
@@ -78,6 +80,8 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
     MESSAGE(tally.nogoods << " nogoods recorded, " << tally.nogoodPrunings << " bounds set by them");
     CHECK(tally.nogoods > 100);  // the restarts really recorded nogoods, and they pruned
     CHECK(tally.nogoodPrunings > 0);
+    MESSAGE(tally.windowBounds << " searches ran the window bound");
+    CHECK(tally.windowBounds > 5);  // the window bound was on in some of these proofs (13 when written)
 }
 
 TEST_CASE("exact search: ablations change the work, never the optimum") {

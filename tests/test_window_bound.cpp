@@ -1,0 +1,234 @@
+// Relaxations to windows of stages (model/WindowRelaxation.h) and the bound built from them
+// (search/WindowBound.h), against exhaustive optima and optima the exact search proves.
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "model/Peak.h"
+#include "model/StageCutCover.h"
+#include "model/Validator.h"
+#include "model/WindowRelaxation.h"
+#include "search/ExactSearch.h"
+#include "search/Greedy.h"
+#include "search/WindowBound.h"
+#include "tests/support/BruteForce.h"
+#include "tests/support/LayeredGraph.h"
+#include "tests/support/RandomGraphs.h"
+
+using namespace moccasin;
+
+namespace {
+
+// A tiny random instance (graph and budget drawn from `seed`).
+struct TinyInstance {
+    Graph g;
+    int64_t budget;
+    int copies;
+    Instance inst() const { return Instance{g, budget, copies}; }
+};
+
+TinyInstance tinyInstance(uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    const int copies = 1 + static_cast<int>(seed % 3);
+    const int n = 4 + static_cast<int>(rng() % (copies == 3 ? 3 : 5));
+    Graph g = testing::randomDag({.nodes = n, .edgeProbability = 0.25 + 0.35 * static_cast<double>(rng() % 100) / 100},
+                                 seed + 7000);
+    const int64_t budget = testing::randomBudget(g, rng);
+    return {std::move(g), budget, copies};
+}
+
+// Two layered graphs one after the other (the second's first node reads the first's last): two
+// separate regions of memory pressure at the same peak, so a bound keeps two windows.
+Graph twoHumps(int nodes, uint64_t seed) {
+    const Graph a = testing::layeredGraph(nodes, seed), b = testing::layeredGraph(nodes, seed + 100);
+    std::vector<NodeId> ids;
+    std::vector<int64_t> cost, size;
+    std::vector<std::pair<int, int>> edges;
+    for (const Graph* g : {&a, &b}) {
+        const int offset = static_cast<int>(cost.size());
+        for (int v = 0; v < g->numNodes(); ++v) {
+            ids.push_back(NodeId::fromInteger(offset + v));
+            cost.push_back(g->cost(v));
+            size.push_back(g->size(v));
+            for (int u : g->preds(v)) edges.emplace_back(offset + u, offset + v);
+        }
+        if (offset > 0) edges.emplace_back(offset - 1, offset);
+    }
+    return Graph("two humps", std::move(ids), std::move(cost), std::move(size), std::move(edges));
+}
+
+StagedPlan planOf(const std::vector<std::vector<int>>& stages) { return StagedPlan{stages}; }
+
+// The relaxation's optimum (its recomputations), proven by the exact search; nullopt if none.
+std::optional<int64_t> relaxedOptimum(const WindowRelaxation& w) {
+    ExactOptions o;
+    o.windowBound = false;
+    const ExactResult r = solveExact(w.instance(), o, std::nullopt);
+    REQUIRE((r.provedOptimal || r.provedInfeasible));
+    if (!r.provedOptimal) return std::nullopt;
+    return w.recomputationCost(r.bestCost);
+}
+
+}  // namespace
+
+TEST_CASE("window relaxation: a valid plan restricted to any window is valid there and costs its recomputations at those stages") {
+    int checked = 0, withRecomputations = 0;
+    for (uint64_t seed = 0; seed < 120; ++seed) {
+        const TinyInstance t = tinyInstance(seed);
+        const auto exact = testing::bruteForce(t.g, t.budget, t.copies);
+        if (!exact.optimum) continue;
+        const StagedPlan plan = planOf(exact.bestPlan);
+        const int n = t.g.numNodes();
+        CAPTURE(seed);
+        for (int first = 0; first < n; ++first)
+            for (int last = first; last < n; ++last) {
+                CAPTURE(first);
+                CAPTURE(last);
+                const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), first, last);
+                REQUIRE(w);
+                const StagedPlan restricted = restrictToWindow(*w, plan);
+                const Schedule s = materialize(w->graph, restricted);
+                const ValidationResult v = validateSchedule(w->graph, s.computations, w->budget, w->copies);
+                CHECK_MESSAGE(v.ok, v.violation);
+                // It keeps the recomputations at the window's stages of the nodes the relaxation
+                // has (an earlier output recomputed there only for a later consumer is not one).
+                const int64_t inWindow = recomputationCostIn(t.g, plan, first, last);
+                int64_t kept = 0;
+                for (int u : w->origin)
+                    if (u >= 0)
+                        for (int s2 : plan.recomputeStages[u]) kept += s2 >= first && s2 <= last ? t.g.cost(u) : 0;
+                CHECK(w->recomputationCost(v.cost) == kept);
+                CHECK(kept <= inWindow);
+                ++checked;
+                if (inWindow > 0) ++withRecomputations;
+            }
+    }
+    MESSAGE(checked << " windows checked, " << withRecomputations << " with recomputations");
+    CHECK(withRecomputations > 50);
+}
+
+TEST_CASE("window relaxation: the whole graph as one window has the instance's optimum") {
+    int compared = 0;
+    for (uint64_t seed = 0; seed < 150; ++seed) {
+        const TinyInstance t = tinyInstance(seed + 1000);
+        const auto exact = testing::bruteForce(t.g, t.budget, t.copies);
+        if (!exact.optimum) continue;  // the holder's drop would make it feasible (at its cost)
+        const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), 0, t.g.numNodes() - 1);
+        REQUIRE(w);
+        CAPTURE(seed);
+        const std::optional<int64_t> relaxed = relaxedOptimum(*w);
+        REQUIRE(relaxed);
+        CHECK(*relaxed == *exact.optimum - t.g.baselineCost());
+        ++compared;
+    }
+    CHECK(compared > 80);
+}
+
+TEST_CASE("window relaxation: optima of disjoint windows sum to at most the exhaustive optimum") {
+    std::mt19937_64 rng(5);
+    int compared = 0, positive = 0, reached = 0;
+    for (uint64_t seed = 0; seed < 150; ++seed) {
+        const TinyInstance t = tinyInstance(seed + 2000);
+        const auto exact = testing::bruteForce(t.g, t.budget, t.copies);
+        if (!exact.optimum) continue;
+        const int n = t.g.numNodes();
+        // Random cut points; a window between each two (every stage in one window).
+        std::vector<int> cuts{0};
+        for (int s = 1; s < n; ++s)
+            if (rng() % 3 == 0) cuts.push_back(s);
+        cuts.push_back(n);
+        int64_t sum = 0;
+        for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+            const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), cuts[i], cuts[i + 1] - 1);
+            REQUIRE(w);
+            const std::optional<int64_t> relaxed = relaxedOptimum(*w);
+            REQUIRE(relaxed);  // the restriction of the optimum is a schedule of it
+            sum += *relaxed;
+        }
+        CAPTURE(seed);
+        const int64_t optimum = *exact.optimum - t.g.baselineCost();
+        CHECK(sum <= optimum);
+        ++compared;
+        if (sum > 0) ++positive;
+        if (sum == optimum && optimum > 0) ++reached;
+    }
+    MESSAGE(compared << " partitions, " << positive << " with a positive sum, " << reached << " reaching the optimum");
+    CHECK(compared > 80);
+    CHECK(positive > 10);
+}
+
+TEST_CASE("window bound: never above the optimum, and above the stage-cut program on layered graphs") {
+    int compared = 0, aboveCover = 0, twoWindows = 0, unproven = 0;
+    for (int n : {20, 26, 32, 40})
+        for (uint64_t seed = 1; seed <= 4; ++seed)
+            for (int percent : {80, 88}) {
+                // Half the graphs have two regions of pressure (two windows to keep).
+                Graph g = seed % 2 == 0 ? twoHumps(n / 2, seed) : testing::layeredGraph(n, seed);
+                const Instance inst{g, referencePeak(g) * percent / 100, 2};
+                const std::optional<StagedPlan> warm = bestGreedyPlan(inst).plan;
+                if (!warm) continue;
+                ExactOptions proof;
+                proof.windowBound = false;
+                proof.failLimit = 300'000;
+                const ExactResult optimum = solveExact(inst, proof, warm);
+                if (!optimum.provedOptimal) continue;
+                CAPTURE(n);
+                CAPTURE(seed);
+                CAPTURE(percent);
+                for (uint64_t limit : {20'000, 30}) {
+                    CAPTURE(limit);
+                    WindowBoundOptions wo;
+                    wo.failLimit = limit;
+                    const Deadline clock(std::nullopt);
+                    // The greedy's plan as the windows' warm start: an unfinished window's best
+                    // schedule may then lie above its share of the optimum (only its bound counts).
+                    const WindowBoundResult w = windowBound(inst, warm, wo, clock, std::nullopt);
+                    CHECK(g.baselineCost() + w.bound <= optimum.bestCost);
+                    // The kept windows are disjoint and inside the graph.
+                    int below = g.numNodes();
+                    int64_t sum = 0;
+                    for (const auto& k : w.kept) {
+                        CHECK(k.last < below);
+                        CHECK(k.first <= k.last);
+                        CHECK(k.first >= 0);
+                        below = k.first;
+                        sum += k.bound;
+                        if (!k.proven) ++unproven;
+                    }
+                    CHECK(sum == w.bound);
+                    if (w.kept.size() >= 2) ++twoWindows;
+                    if (limit == 30) continue;
+                    const CoverResult cover = solveStageCutCover(g, inst.budget, std::vector<int>(g.numNodes(), 1));
+                    ++compared;
+                    if (w.bound > cover.bound) ++aboveCover;
+                }
+            }
+    MESSAGE(compared << " instances, the window bound above the stage-cut program's on " << aboveCover << "; "
+                     << twoWindows << " bounds kept two windows or more, " << unproven << " unproven windows kept");
+    CHECK(compared > 10);
+    CHECK(aboveCover > 0);
+    CHECK(twoWindows > 0);
+    CHECK(unproven > 0);
+}
+
+TEST_CASE("exact search: the window bound is posted at the root and the proof still holds") {
+    // rl-like layered graph where the stage-cut program stays below the optimum.
+    int posted = 0;
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+        Graph g = testing::layeredGraph(40, seed);
+        const Instance inst{g, referencePeak(g) * 80 / 100, 2};
+        const std::optional<StagedPlan> warm = bestGreedyPlan(inst).plan;
+        if (!warm) continue;
+        ExactOptions with, without;
+        without.windowBound = false;
+        with.failLimit = without.failLimit = 2'000'000;
+        const ExactResult a = solveExact(inst, with, warm);
+        const ExactResult b = solveExact(inst, without, warm);
+        CAPTURE(seed);
+        REQUIRE(a.provedOptimal);
+        REQUIRE(b.provedOptimal);
+        CHECK(a.bestCost == b.bestCost);
+        if (a.statistics.contains("window_bound")) ++posted;
+    }
+    CHECK(posted > 0);
+}
