@@ -7,20 +7,26 @@
 
 namespace moccasin {
 
-std::optional<WindowRelaxation> relaxToWindow(const Instance& inst, int first, int last) {
+std::optional<WindowRelaxation> relaxToWindow(const Instance& inst, int first, int last, int depth) {
     const Graph& g = inst.graph;
     if (first < 0 || first > last || last >= g.numNodes())
         throw std::invalid_argument("relaxToWindow: the window [" + std::to_string(first) + ", " +
                                     std::to_string(last) + "] is not inside the graph");
-    // Entry nodes: made before the window and read inside it, in ascending order.
+    if (depth < 1) throw std::invalid_argument("relaxToWindow: the depth must be at least 1");
+    // Entry nodes: made before the window, at most `depth` edges above a window node (distance
+    // 1: read in the window). Those closer than `depth` keep their inputs.
+    std::vector<int> distance(first, 0);  // 0: not an entry node
+    for (int v = first; v <= last; ++v)
+        for (int u : g.preds(v))
+            if (u < first) distance[u] = 1;
+    for (int u = first - 1; u >= 0; --u)  // descending: a node's distance is final before its inputs'
+        if (distance[u] > 0 && distance[u] < depth)
+            for (int p : g.preds(u))
+                if (distance[p] == 0 || distance[p] > distance[u] + 1) distance[p] = distance[u] + 1;
     std::vector<int> index(g.numNodes(), -1);
     std::vector<int> origin;
     for (int u = 0; u < first; ++u)
-        for (int v : g.succs(u))
-            if (v >= first && v <= last) {
-                origin.push_back(u);
-                break;
-            }
+        if (distance[u] > 0) origin.push_back(u);
     const int holder = static_cast<int>(origin.size());
     origin.push_back(-1);
     for (int v = first; v <= last; ++v) origin.push_back(v);
@@ -43,24 +49,30 @@ std::optional<WindowRelaxation> relaxToWindow(const Instance& inst, int first, i
         size.push_back(g.size(u));
         others += g.cost(u);
         held += g.size(u);
-        if (u >= first)
+        if (u >= first || distance[u] < depth)
             for (int p : g.preds(u)) edges.emplace_back(index[p], i);  // p is an entry or window node
     }
     edges.emplace_back(holder, index[last]);
     // More than the recomputations of every other node together cost (C - 1 each), so a plan
-    // that drops the holder never costs less than one that keeps it; capped where that overflows.
-    int64_t holderCost = 0, total = 0;
-    const int64_t extra = std::max(1, inst.copies - 1);
-    if (__builtin_mul_overflow(others, extra, &holderCost) || __builtin_add_overflow(holderCost, 1, &holderCost) ||
-        __builtin_add_overflow(holderCost, others, &total))
-        holderCost = std::numeric_limits<int64_t>::max() - others;
+    // that drops the holder never costs less than one that keeps it; and far more (2^20 times the
+    // other costs), so the search, which drops outputs with a large size per cost first, does
+    // not spend its time dropping the holder. Capped so that C copies of every node cost at most
+    // 2^56, well inside the values the engine takes (2^60) also when a window of this relaxation
+    // is relaxed again; a window where even the first condition does not fit is not relaxed.
+    const int64_t c = std::max(1, inst.copies);
+    const int64_t cap = (int64_t{1} << 56) / c - others;
+    int64_t least = 0, wanted = 0;
+    if (__builtin_mul_overflow(others, c - 1, &least) || __builtin_add_overflow(least, 1, &least) || least > cap)
+        return std::nullopt;
+    if (__builtin_mul_overflow(std::max<int64_t>(others, 1), int64_t{1} << 20, &wanted)) wanted = cap;
+    const int64_t holderCost = std::max(least, std::min(wanted, cap));
     cost[holder] = holderCost;
     size[holder] = held;
     int64_t budget = 0;
     if (__builtin_add_overflow(inst.budget, held, &budget)) return std::nullopt;
     WindowRelaxation w{Graph(g.name() + " [" + std::to_string(first) + ", " + std::to_string(last) + "]", std::move(ids),
                              std::move(cost), std::move(size), std::move(edges)),
-                       budget, inst.copies, first, last, holder, std::move(origin)};
+                       budget, inst.copies, first, last, depth, holder, std::move(origin)};
     return w;
 }
 

@@ -25,17 +25,21 @@ public:
                  WindowBoundResult& stats)
         : inst_(inst), plan_(plan), options_(options), stats_(stats) {}
 
-    // `floor`: a proven bound of this window's relaxation (that of a shorter window ending at the
-    // same stage: a schedule of the longer one restricted to the shorter is one of the shorter's).
-    WindowSolve solve(int first, int last, int64_t floor, std::optional<double> seconds) {
+    // `floor`: a proven bound of this window's relaxation: that of a shorter window ending at the
+    // same stage, at the same depth or less (a schedule of this relaxation restricted to the
+    // other's nodes and stages is one of the other's).
+    WindowSolve solve(int first, int last, int depth, int64_t floor, std::optional<double> seconds) {
         WindowSolve out;
-        const std::optional<WindowRelaxation> w = relaxToWindow(inst_, first, last);
+        const std::optional<WindowRelaxation> w = relaxToWindow(inst_, first, last, depth);
         if (!w) return out;  // nothing to relax: bound 0
         ExactOptions o;
         o.timeLimitSeconds = seconds;
-        o.failLimit = options_.failLimit;
+        o.failLimit = std::min(options_.failLimit, options_.maxFailures - std::min(options_.maxFailures, stats_.failures));
         o.model = options_.model;
-        o.windowBound = false;
+        o.windowBound = options_.nesting > 0;
+        o.window = options_;
+        o.window.nesting = options_.nesting - 1;
+        o.window.maxFailures = options_.failLimit;
         int64_t known = 0;
         if (floor > 0 && !__builtin_add_overflow(w->graph.baselineCost(), floor, &known)) o.knownLowerBound = known;
         std::optional<StagedPlan> warm;
@@ -65,7 +69,7 @@ private:
 
 nlohmann::json WindowBoundResult::statistics() const {
     nlohmann::json windows = nlohmann::json::array();
-    for (const Window& w : kept) windows.push_back({w.first, w.last, w.bound, w.proven});
+    for (const Window& w : kept) windows.push_back({w.first, w.last, w.depth, w.bound, w.proven});
     return {{"bound", bound},     {"searches", searches}, {"proofs", proofs},
             {"failures", failures}, {"seconds", seconds},   {"windows", windows}};
 }
@@ -81,25 +85,39 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         if (!b) return a;
         return std::min(*a, *b);
     };
-    auto expired = [&] { return deadline.expired() || phase.expired(); };
+    auto expired = [&] { return deadline.expired() || phase.expired() || result.failures >= options.maxFailures; };
     WindowSolver solver(inst, plan, options, result);
     const int n = inst.graph.numNodes();
     const int step = std::max(1, n / std::max(1, options.steps));
+    const int maxDepth = std::max(1, options.maxDepth);
     for (int end = n - 1; end >= 0 && !expired();) {
-        WindowBoundResult::Window best{end + 1, end, 0, false};
+        WindowBoundResult::Window best{end + 1, end, 0, false, 1};
+        // floor[d]: the best bound proven for a window ending at `end` with depth <= d, which
+        // bounds every longer window's relaxation of depth >= d.
+        std::vector<int64_t> floor(maxDepth + 1, 0);
+        int depths = maxDepth;  // depths still worth trying: a deeper window whose search did not
+                                // end is not tried again on longer windows, which are harder
         int first = end + 1;
-        while (first > 0 && !expired()) {
+        bool proven = true;
+        while (first > 0 && proven && !expired()) {
             first = std::max(0, first - step);
-            const WindowSolve s = solver.solve(first, end, best.bound, timeLeft());
-            if (s.infeasible) {
-                result.bound = kNoSchedule;
-                result.kept = {{first, end, kNoSchedule, true}};
-                result.seconds = phase.elapsed();
-                return result;
+            for (int d = 1; d <= depths && !expired(); ++d) {
+                const WindowSolve s = solver.solve(first, end, d, floor[d], timeLeft());
+                if (s.infeasible) {
+                    result.bound = kNoSchedule;
+                    result.kept = {{first, end, kNoSchedule, true, d}};
+                    result.seconds = phase.elapsed();
+                    return result;
+                }
+                for (int e = d; e <= maxDepth; ++e) floor[e] = std::max(floor[e], s.bound);
+                // The shortest window with the largest bound leaves the most stages to the next.
+                if (s.bound > best.bound) best = {first, end, s.bound, s.proven, d};
+                if (!s.proven) {
+                    if (d == 1) proven = false;  // a longer window would not end either
+                    depths = d - 1;
+                    break;
+                }
             }
-            // The shortest window with the largest bound leaves the most stages to the next ones.
-            if (s.bound > best.bound) best = {first, end, s.bound, s.proven};
-            if (!s.proven) break;  // a longer window would not end either
         }
         if (best.bound > 0) {
             result.kept.push_back(best);

@@ -71,7 +71,7 @@ std::optional<int64_t> relaxedOptimum(const WindowRelaxation& w) {
 
 }  // namespace
 
-TEST_CASE("window relaxation: a valid plan restricted to any window is valid there and costs its recomputations at those stages") {
+TEST_CASE("window relaxation: a valid plan restricted to any window at any depth is valid there and costs its recomputations at those stages") {
     int checked = 0, withRecomputations = 0;
     for (uint64_t seed = 0; seed < 120; ++seed) {
         const TinyInstance t = tinyInstance(seed);
@@ -81,27 +81,29 @@ TEST_CASE("window relaxation: a valid plan restricted to any window is valid the
         const int n = t.g.numNodes();
         CAPTURE(seed);
         for (int first = 0; first < n; ++first)
-            for (int last = first; last < n; ++last) {
-                CAPTURE(first);
-                CAPTURE(last);
-                const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), first, last);
-                REQUIRE(w);
-                const StagedPlan restricted = restrictToWindow(*w, plan);
-                const Schedule s = materialize(w->graph, restricted);
-                const ValidationResult v = validateSchedule(w->graph, s.computations, w->budget, w->copies);
-                CHECK_MESSAGE(v.ok, v.violation);
-                // It keeps the recomputations at the window's stages of the nodes the relaxation
-                // has (an earlier output recomputed there only for a later consumer is not one).
-                const int64_t inWindow = recomputationCostIn(t.g, plan, first, last);
-                int64_t kept = 0;
-                for (int u : w->origin)
-                    if (u >= 0)
-                        for (int s2 : plan.recomputeStages[u]) kept += s2 >= first && s2 <= last ? t.g.cost(u) : 0;
-                CHECK(w->recomputationCost(v.cost) == kept);
-                CHECK(kept <= inWindow);
-                ++checked;
-                if (inWindow > 0) ++withRecomputations;
-            }
+            for (int last = first; last < n; ++last)
+                for (int depth = 1; depth <= 3; ++depth) {
+                    CAPTURE(first);
+                    CAPTURE(last);
+                    CAPTURE(depth);
+                    const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), first, last, depth);
+                    REQUIRE(w);
+                    const StagedPlan restricted = restrictToWindow(*w, plan);
+                    const Schedule s = materialize(w->graph, restricted);
+                    const ValidationResult v = validateSchedule(w->graph, s.computations, w->budget, w->copies);
+                    CHECK_MESSAGE(v.ok, v.violation);
+                    // It keeps the recomputations at the window's stages of the nodes the relaxation
+                    // has (an earlier output recomputed there only for a later consumer is not one).
+                    const int64_t inWindow = recomputationCostIn(t.g, plan, first, last);
+                    int64_t kept = 0;
+                    for (int u : w->origin)
+                        if (u >= 0)
+                            for (int s2 : plan.recomputeStages[u]) kept += s2 >= first && s2 <= last ? t.g.cost(u) : 0;
+                    CHECK(w->recomputationCost(v.cost) == kept);
+                    CHECK(kept <= inWindow);
+                    ++checked;
+                    if (inWindow > 0) ++withRecomputations;
+                }
     }
     MESSAGE(checked << " windows checked, " << withRecomputations << " with recomputations");
     CHECK(withRecomputations > 50);
@@ -124,7 +126,7 @@ TEST_CASE("window relaxation: the whole graph as one window has the instance's o
     CHECK(compared > 80);
 }
 
-TEST_CASE("window relaxation: optima of disjoint windows sum to at most the exhaustive optimum") {
+TEST_CASE("window relaxation: optima of disjoint windows at any depth sum to at most the exhaustive optimum") {
     std::mt19937_64 rng(5);
     int compared = 0, positive = 0, reached = 0;
     for (uint64_t seed = 0; seed < 150; ++seed) {
@@ -139,7 +141,8 @@ TEST_CASE("window relaxation: optima of disjoint windows sum to at most the exha
         cuts.push_back(n);
         int64_t sum = 0;
         for (size_t i = 0; i + 1 < cuts.size(); ++i) {
-            const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), cuts[i], cuts[i + 1] - 1);
+            const int depth = 1 + static_cast<int>(rng() % 3);
+            const std::optional<WindowRelaxation> w = relaxToWindow(t.inst(), cuts[i], cuts[i + 1] - 1, depth);
             REQUIRE(w);
             const std::optional<int64_t> relaxed = relaxedOptimum(*w);
             REQUIRE(relaxed);  // the restriction of the optimum is a schedule of it
@@ -175,10 +178,12 @@ TEST_CASE("window bound: never above the optimum, and above the stage-cut progra
                 CAPTURE(n);
                 CAPTURE(seed);
                 CAPTURE(percent);
-                for (uint64_t limit : {20'000, 30}) {
+                for (uint64_t limit : {5'000, 30}) {
                     CAPTURE(limit);
                     WindowBoundOptions wo;
                     wo.failLimit = limit;
+                    wo.steps = 12;
+                    wo.nesting = static_cast<int>(seed % 2);  // nested windows on half the graphs
                     const Deadline clock(std::nullopt);
                     // The greedy's plan as the windows' warm start: an unfinished window's best
                     // schedule may then lie above its share of the optimum (only its bound counts).
@@ -220,6 +225,8 @@ TEST_CASE("exact search: the window bound is posted at the root and the proof st
         const std::optional<StagedPlan> warm = bestGreedyPlan(inst).plan;
         if (!warm) continue;
         ExactOptions with, without;
+        with.window.steps = 6;
+        with.window.failLimit = 50'000;
         without.windowBound = false;
         with.failLimit = without.failLimit = 2'000'000;
         const ExactResult a = solveExact(inst, with, warm);
