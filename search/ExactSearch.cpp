@@ -39,6 +39,15 @@ private:
     uint64_t searchLimit_;
 };
 
+// The window bound (search/WindowBound.h) as a bound on the whole cost, in its share of the time.
+WindowBoundResult windowRootBound(const Instance& inst, const ExactOptions& opt, const Incumbent& incumbent,
+                                  const Deadline& deadline) {
+    WindowBoundOptions w = opt.window;
+    w.model = opt.model;
+    w.model.timing = false;
+    return windowBound(inst, incumbent.best(), w, deadline, deadline.share(opt.windowShare));
+}
+
 }  // namespace
 
 CoverResult rootCoverBound(const Instance& inst, const ExactOptions& opt, const Deadline& deadline) {
@@ -83,18 +92,6 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
             else root = std::max(root, g.baselineCost() + cover.bound);
         }
         if (opt.knownLowerBound) root = std::max(root, *opt.knownLowerBound);
-        if (opt.windowBound && opt.model.recomputeBound && !coverInfeasible && incumbent.has() &&
-            root < incumbent.cost()) {
-            WindowBoundOptions w = opt.window;
-            w.model = opt.model;
-            w.model.timing = false;
-            const WindowBoundResult windows = windowBound(inst, incumbent.best(), w, deadline,
-                                                          deadline.share(opt.windowShare));
-            windowStats = windows.statistics();
-            int64_t total = 0;
-            if (__builtin_add_overflow(g.baselineCost(), windows.bound, &total)) total = std::numeric_limits<int64_t>::max();
-            root = std::max(root, total);
-        }
         solver::Engine& e = model.engine();
         if (coverInfeasible || root > e.ub(model.costVar())) exhausted = true;  // no plan can cost that much: none exists
         else exhausted = !e.setLb(model.costVar(), root) || !e.fixpoint();
@@ -112,7 +109,28 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     BoundShaver shaver;
     bool shaved = false;
     const solver::VarId cost = model.costVar();
+    // The window bound waits until a schedule is known and the search has not proven it within
+    // windowAfterFailures failures: where the search settles an instance quickly, the windows'
+    // searches would only cost time.
+    bool windowsPending = opt.windowBound && opt.model.recomputeBound && !coverInfeasible;
     for (uint64_t run = 1; !exhausted && !limitHit; ++run) {
+        if (windowsPending && incumbent.has() && search.failures() >= opt.windowAfterFailures) {
+            windowsPending = false;
+            solver::Engine& e = model.engine();
+            if (e.lb(cost) < incumbent.cost()) {
+                const WindowBoundResult windows = windowRootBound(inst, opt, incumbent, deadline);
+                windowStats = windows.statistics();
+                int64_t total = 0;
+                if (__builtin_add_overflow(g.baselineCost(), windows.bound, &total)) total = std::numeric_limits<int64_t>::max();
+                // Above the incumbent: surfaced by the caller (result.lowerBound), never clamped.
+                result.lowerBound = std::max(result.lowerBound, total);
+                if (total > e.lb(cost)) {
+                    exhausted = total > e.ub(cost) || !e.setLb(cost, total) || !e.fixpoint();
+                    if (exhausted) break;
+                }
+            }
+            if (deadline.expired()) break;
+        }
         // Once a schedule is known the search shaves its bound (search/BoundShaving.h), unless
         // restarts are to go on as before it was known (--luby-restarts).
         const bool shave = opt.shaving && incumbent.has() && !opt.restartsAfterIncumbent;
@@ -133,7 +151,10 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
             const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());
             if (restart) limit = opt.restartBase * lubySequence(run);
         }
-        const uint64_t searchLimit = opt.failLimit - std::min(opt.failLimit, search.failures());
+        // A run pauses where the window bound is due (a capped probe then goes on after it).
+        uint64_t stopAt = opt.failLimit;
+        if (windowsPending && incumbent.has()) stopAt = std::min(stopAt, opt.windowAfterFailures);
+        const uint64_t searchLimit = stopAt - std::min(stopAt, search.failures());
         limit = std::min(limit, searchLimit);
         ShavingLowering lowering(shaver, searchLimit);
         search.setCapLowering(shave ? &lowering : nullptr);

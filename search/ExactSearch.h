@@ -64,9 +64,11 @@ struct ExactOptions {
     // ends it; at most coverSeconds and a tenth of the time left are the safety net.
     bool coverBound = true;
     double coverSeconds = 2.0;
-    // Once a schedule is known and the root bound is below it: the bound from relaxations to
-    // windows of stages (search/WindowBound.h), in at most windowShare of the time left.
+    // Once a schedule is known, the bound below it and no proof came within windowAfterFailures
+    // failures: the bound from relaxations to windows of stages (search/WindowBound.h), in at
+    // most windowShare of the time left.
     bool windowBound = true;
+    uint64_t windowAfterFailures = 20'000;
     double windowShare = 0.3;
     WindowBoundOptions window;
 };

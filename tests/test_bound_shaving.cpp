@@ -120,6 +120,7 @@ TEST_CASE("exact search: bounds shaved under failure limits never pass the optim
                 if (!warm) continue;
                 ExactOptions proof;
                 proof.shaving = false;
+                proof.windowBound = false;
                 const ExactResult optimum = solveExact(inst, proof, warm);
                 REQUIRE(optimum.provedOptimal);
                 CAPTURE(n);
