@@ -65,7 +65,7 @@ const char* kSolveHelp =
     "                             probes capped between the bound and the schedule's cost raise\n"
     "                             the proven bound, and the last probe is the proof)\n"
     "  --no-window-bound          no bound from relaxations to windows of stages (by default,\n"
-    "                             once a schedule is known, up to 30% of the exact search's time)\n"
+    "                             once a schedule is known, up to half of the exact search's time)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"

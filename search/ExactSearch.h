@@ -69,7 +69,7 @@ struct ExactOptions {
     // most windowShare of the time left.
     bool windowBound = true;
     uint64_t windowAfterFailures = 20'000;
-    double windowShare = 0.3;
+    double windowShare = 0.5;
     WindowBoundOptions window;
 };
 

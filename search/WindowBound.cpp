@@ -90,41 +90,54 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     const int n = inst.graph.numNodes();
     const int step = std::max(1, n / std::max(1, options.steps));
     const int maxDepth = std::max(1, options.maxDepth);
+    // One search gets at most a quarter of the time left, so a window that does not end leaves
+    // time for the others.
+    auto slice = [&]() -> std::optional<double> {
+        const std::optional<double> left = timeLeft();
+        if (!left) return left;
+        return std::min(*left, std::max(0.5, *left / 4));
+    };
     for (int end = n - 1; end >= 0 && !expired();) {
         WindowBoundResult::Window best{end + 1, end, 0, false, 1};
-        // floor[d]: the best bound proven for a window ending at `end` with depth <= d, which
-        // bounds every longer window's relaxation of depth >= d.
-        std::vector<int64_t> floor(maxDepth + 1, 0);
-        int depths = maxDepth;  // depths still worth trying: a deeper window whose search did not
-                                // end is not tried again on longer windows, which are harder
-        int first = end + 1;
-        bool proven = true;
-        while (first > 0 && proven && !expired()) {
-            first = std::max(0, first - step);
-            for (int d = 1; d <= depths && !expired(); ++d) {
-                const WindowSolve s = solver.solve(first, end, d, floor[d], timeLeft());
+        // Window i is [end + 1 - (i + 1) * step, end] (clipped at 0). below[i]: the best bound of
+        // the depths done so far over windows 0..i, which bounds window i's relaxation at every
+        // greater depth (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
+        std::vector<int64_t> below;
+        int reach = 0;            // windows searched at depth 1 (the last may not have ended)
+        int lastFirst = end + 1;  // the first stage of the last of them
+        for (int d = 1; d <= maxDepth && !expired(); ++d) {
+            std::vector<int64_t> atDepth;
+            int64_t floor = 0;  // the best bound of the shorter windows at this depth
+            for (int i = 0; (d == 1 || i < reach) && !expired(); ++i) {
+                const int first = std::max(0, end + 1 - (i + 1) * step);
+                if (d > 1) floor = std::max(floor, below[i]);
+                const WindowSolve s = solver.solve(first, end, d, floor, slice());
                 if (s.infeasible) {
                     result.bound = kNoSchedule;
                     result.kept = {{first, end, kNoSchedule, true, d}};
                     result.seconds = phase.elapsed();
                     return result;
                 }
-                for (int e = d; e <= maxDepth; ++e) floor[e] = std::max(floor[e], s.bound);
+                floor = std::max(floor, s.bound);
+                atDepth.push_back(floor);
                 // The shortest window with the largest bound leaves the most stages to the next.
                 if (s.bound > best.bound) best = {first, end, s.bound, s.proven, d};
-                if (!s.proven) {
-                    if (d == 1) proven = false;  // a longer window would not end either
-                    depths = d - 1;
-                    break;
+                if (d == 1) {
+                    reach = i + 1;
+                    lastFirst = first;
                 }
+                // A longer window would not end either; depth 1 reaches as far as the deeper ones try.
+                if (!s.proven || first == 0) break;
             }
+            below.resize(atDepth.size(), 0);
+            for (size_t i = 0; i < atDepth.size(); ++i) below[i] = std::max(below[i], atDepth[i]);
         }
         if (best.bound > 0) {
             result.kept.push_back(best);
             if (__builtin_add_overflow(result.bound, best.bound, &result.bound)) result.bound = kNoSchedule - 1;
             end = best.first - 1;
         } else {
-            end = first - 1;  // no window ending here needs a recomputation that could be proven
+            end = lastFirst - 1;  // no window ending here needs a recomputation that could be proven
         }
     }
     result.seconds = phase.elapsed();

@@ -4,17 +4,18 @@
 //
 // Why: the stage-cut relaxation lets a dropped output come back for free, while on the random
 // layered graphs a recomputation needs its own inputs, in memory or recomputed too. A window's
-// relaxation keeps that, and on a suffix of the stages it is much smaller than the instance: its
-// entry state comes for free. On rl_n100 at 0.8 the relaxation to stages 30-99 is solved in a few
-// seconds and bounds the cost at 2.19% TDI (the stage-cut integer program: 1.20%).
+// relaxation keeps that, and on a suffix of the stages it is much easier than the instance: its
+// entry state comes for free. On rl_n100 at 0.8 the relaxation of depth 1 to stages 30-99 is
+// solved in a few seconds and bounds the cost at 2.19% TDI (the stage-cut integer program:
+// 1.20%); that of depth 2 to stages 60-99 has the best schedule's cost as its optimum: a proof.
 //
 // Which windows: built from the last stage backwards. A window [first, end] grows by n / steps
-// stages at a time while its search at depth 1 ends in a proof; each window is solved at depths
-// 1, 2, ..., maxDepth while those end in proofs (a depth whose search did not end is not tried on
-// longer windows). The window with the largest bound (the shortest among equals) is kept, and
+// stages at a time while its search at depth 1 ends in a proof; then the same windows, shortest
+// first, at depth 2 while those end, and so on to maxDepth (each longer or deeper window's search
+// starts from the bounds of the shorter and shallower ones). Each search gets at most a quarter
+// of the time left. The window with the largest bound (the shortest among equals) is kept, and
 // the next window ends just before it. Every search's proven bound counts, finished or not;
-// stages in no window add nothing. On rl_n100 at 0.8 the relaxation of depth 2 to stages 60-99
-// is solved in about 2 s and its optimum is the best schedule's recomputation cost: a proof.
+// stages in no window add nothing.
 #pragma once
 #include <cstdint>
 #include <optional>
