@@ -18,7 +18,8 @@ struct WindowSolve {
     bool infeasible = false;
 };
 
-// The window's relaxation solved by the exact search (without windows of its own).
+// The window's relaxation solved by the exact search (with windows of its own while
+// options.nesting > 0), its incumbent restricted to the window as the warm start.
 class WindowSolver {
 public:
     WindowSolver(const Instance& inst, const std::optional<StagedPlan>& plan, const WindowBoundOptions& options,
@@ -129,7 +130,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
                 // A longer window would not end either; depth 1 reaches as far as the deeper ones try.
                 if (!s.proven || first == 0) break;
             }
-            below.resize(atDepth.size(), 0);
+            if (below.size() < atDepth.size()) below.resize(atDepth.size(), 0);
             for (size_t i = 0; i < atDepth.size(); ++i) below[i] = std::max(below[i], atDepth[i]);
         }
         if (best.bound > 0) {
