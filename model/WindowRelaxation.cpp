@@ -1,7 +1,6 @@
 #include "model/WindowRelaxation.h"
 
 #include <algorithm>
-#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -87,15 +86,6 @@ StagedPlan restrictToWindow(const WindowRelaxation& w, const StagedPlan& plan) {
             if (s >= w.first && s <= w.last) out.recomputeStages[i].push_back(w.holder + 1 + s - w.first);
     }
     return out;
-}
-
-int64_t recomputationCostIn(const Graph& g, const StagedPlan& plan, int first, int last) {
-    int64_t sum = 0;
-    for (int u = 0; u < g.numNodes(); ++u)
-        for (int s : plan.recomputeStages[u])
-            if (s >= first && s <= last && __builtin_add_overflow(sum, g.cost(u), &sum))
-                return std::numeric_limits<int64_t>::max();
-    return sum;
 }
 
 }  // namespace moccasin

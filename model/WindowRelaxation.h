@@ -66,7 +66,4 @@ std::optional<WindowRelaxation> relaxToWindow(const Instance& inst, int first, i
 // there only for a consumer after the window is left out).
 StagedPlan restrictToWindow(const WindowRelaxation& w, const StagedPlan& plan);
 
-// The cost of `plan`'s recomputations at the stages [first, last].
-int64_t recomputationCostIn(const Graph& g, const StagedPlan& plan, int first, int last);
-
 }  // namespace moccasin

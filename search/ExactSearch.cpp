@@ -7,6 +7,7 @@
 #include "model/LowerBound.h"
 #include "search/BoundShaving.h"
 #include "search/Incumbent.h"
+#include "search/Saturating.h"
 #include "search/TreeSearch.h"
 #include "solver/NogoodStore.h"
 
@@ -120,8 +121,7 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
             if (e.lb(cost) < incumbent.cost()) {
                 const WindowBoundResult windows = windowRootBound(inst, opt, incumbent, deadline);
                 windowStats = windows.statistics();
-                int64_t total = 0;
-                if (__builtin_add_overflow(g.baselineCost(), windows.bound, &total)) total = std::numeric_limits<int64_t>::max();
+                const int64_t total = saturatingAdd(g.baselineCost(), windows.bound);
                 // Above the incumbent: surfaced by the caller (result.lowerBound), never clamped.
                 result.lowerBound = std::max(result.lowerBound, total);
                 if (total > e.lb(cost)) {

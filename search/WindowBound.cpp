@@ -5,6 +5,7 @@
 
 #include "model/WindowRelaxation.h"
 #include "search/ExactSearch.h"
+#include "search/Saturating.h"
 
 namespace moccasin {
 
@@ -79,13 +80,11 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
                               const WindowBoundOptions& options, const Deadline& deadline,
                               std::optional<double> seconds) {
     WindowBoundResult result;
-    const Deadline phase(seconds);
-    auto timeLeft = [&]() -> std::optional<double> {
-        std::optional<double> a = deadline.remaining(), b = phase.remaining();
-        if (!a) return b;
-        if (!b) return a;
-        return std::min(*a, *b);
-    };
+    // The phase ends at `seconds` or at the caller's deadline, whichever comes first (the caller's
+    // is still polled: it may be cancelled).
+    std::optional<double> limit = deadline.remaining();
+    if (seconds) limit = limit ? std::min(*limit, *seconds) : *seconds;
+    const Deadline phase(limit);
     auto expired = [&] { return deadline.expired() || phase.expired() || result.failures >= options.maxFailures; };
     WindowSolver solver(inst, plan, options, result);
     const int n = inst.graph.numNodes();
@@ -94,7 +93,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     // One search gets at most a quarter of the time left, so a window that does not end leaves
     // time for the others.
     auto slice = [&]() -> std::optional<double> {
-        const std::optional<double> left = timeLeft();
+        const std::optional<double> left = phase.remaining();
         if (!left) return left;
         return std::min(*left, std::max(0.5, *left / 4));
     };
@@ -135,7 +134,8 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         }
         if (best.bound > 0) {
             result.kept.push_back(best);
-            if (__builtin_add_overflow(result.bound, best.bound, &result.bound)) result.bound = kNoSchedule - 1;
+            // Saturated below kNoSchedule, which says that no schedule exists.
+            result.bound = std::min(saturatingAdd(result.bound, best.bound), kNoSchedule - 1);
             end = best.first - 1;
         } else {
             end = lastFirst - 1;  // no window ending here needs a recomputation that could be proven
