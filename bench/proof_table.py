@@ -8,7 +8,7 @@ windows' searches that ended in a proof, of all),
 and `moccasin check` of the schedule.
 
 Variants are named flag sets (see VARIANTS); `before` runs --baseline-binary with no flags, to
-compare against an older build. Run nothing else on the machine meanwhile.
+compare against an older build, and `before-V` runs it with variant V's flags. Run nothing else on the machine meanwhile.
 
 usage: bench/proof_table.py [--graphs DIR] [--binary PATH] [--baseline-binary PATH]
                             [--time-limit S] [--threads T] [--instances rl_n100:0.8,...]
@@ -61,11 +61,13 @@ with tempfile.TemporaryDirectory() as tmp:
         name, budget = inst.split(":")
         path = os.path.join(args.graphs, name + ".json")
         for v in args.variants.split(","):
-            binary = args.baseline_binary if v == "before" else args.binary
+            before = v == "before" or v.startswith("before-")
+            binary = args.baseline_binary if before else args.binary
             if binary is None:
-                sys.exit("variant 'before' needs --baseline-binary")
+                sys.exit(f"variant '{v}' needs --baseline-binary")
+            flags = VARIANTS[v[len("before-"):] if v.startswith("before-") else v]
             row = solve_checked(binary, path, budget, out, threads=args.threads, limit=args.time_limit,
-                                extra=["--strategy", args.strategy] + VARIANTS[v])
+                                extra=["--strategy", args.strategy] + flags)
             d = row["doc"]
             if d is None:
                 print(f"| {name} | {budget} | {v} | {row['status']} | | | | | | | | | | | | |")

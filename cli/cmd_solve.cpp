@@ -18,6 +18,7 @@
 #include "cli/AtomicFile.h"
 #include "cli/SolveOutput.h"
 #include "cli/Commands.h"
+#include "cli/SolveArgs.h"
 #include "model/Budget.h"
 #include "model/GraphJson.h"
 #include "model/InputError.h"
@@ -126,12 +127,6 @@ private:
     ScheduleWriter* writer_;
 };
 
-OrderMode parseOrder(const std::optional<std::string>& text) {
-    if (!text || *text == "given") return OrderMode::Given;
-    if (*text == "free") return OrderMode::Free;
-    throw UsageError("--order must be given or free, not '" + *text + "'");
-}
-
 }  // namespace
 
 int cmdSolve(const std::vector<std::string>& argv) {
@@ -155,16 +150,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
         throw UsageError(e.what());
     }
     SolveOptions opt;
-    opt.copies = static_cast<int>(args.integer("--copies", 2, 1, 64));
-    opt.strategy = args.value("--strategy").value_or("auto");
-    const std::string strategies = std::string(", ") + strategyNames() + ",";
-    if (strategies.find(", " + opt.strategy + ",") == std::string::npos)
-        throw UsageError("unknown strategy '" + opt.strategy + "' (expected " + strategyNames() + ")");
-    opt.order = parseOrder(args.value("--order"));
+    readSharedSolveOptions(args, opt);
     if (args.value("--time-limit")) opt.timeLimitSeconds = args.real("--time-limit", 0, 0, 1e9);
-    int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
-    opt.seed = static_cast<uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
     if (args.flag("--ttef") && args.flag("--no-ttef")) throw UsageError("--ttef and --no-ttef contradict each other");
     opt.exact.model.ttef = args.flag("--ttef");
     opt.exact.model.ttefMaxFreeTasks = static_cast<int>(args.integer("--ttef-max-free", 200, 0, 1 << 30));

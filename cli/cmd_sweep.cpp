@@ -17,6 +17,7 @@
 #include "cli/Interrupt.h"
 #include "cli/AtomicFile.h"
 #include "cli/Commands.h"
+#include "cli/SolveArgs.h"
 #include "model/GraphJson.h"
 #include "model/InputError.h"
 #include "model/Instance.h"
@@ -99,18 +100,8 @@ int cmdSweep(const std::vector<std::string>& argv) {
     std::optional<int64_t> to;
     if (auto t = args.value("--to"); t && *t != "limit") to = billionths(args.real("--to", 0, 1e-9, 1e6));
     SolveOptions opt;
-    opt.copies = static_cast<int>(args.integer("--copies", 2, 1, 64));
-    opt.strategy = args.value("--strategy").value_or("auto");
-    const std::string strategies = std::string(", ") + strategyNames() + ",";
-    if (strategies.find(", " + opt.strategy + ",") == std::string::npos)
-        throw UsageError("unknown strategy '" + opt.strategy + "' (expected " + strategyNames() + ")");
-    const std::string order = args.value("--order").value_or("given");
-    if (order != "given" && order != "free") throw UsageError("--order must be given or free, not '" + order + "'");
-    opt.order = order == "free" ? OrderMode::Free : OrderMode::Given;
+    readSharedSolveOptions(args, opt);
     opt.timeLimitSeconds = args.real("--time-limit-each", 10, 0, 1e9);
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    opt.threads = static_cast<int>(args.integer("--threads", cores, 1, 1024));
-    opt.seed = static_cast<uint64_t>(args.integer("--seed", 0, 0, std::numeric_limits<long long>::max()));
     const bool quiet = args.flag("-q");
 
     // Refuse bad output paths now, not after the whole sweep.
@@ -134,7 +125,7 @@ int cmdSweep(const std::vector<std::string>& argv) {
     file.referencePeak = referencePeak(g);
     file.baselineCost = g.baselineCost();
     file.budgetLowerLimit = budgetLowerLimit(g);
-    file.order = order;
+    file.order = orderName(opt.order);
     file.copies = opt.copies;
     file.timeLimitEach = opt.timeLimitSeconds;
     file.complete = false;

@@ -7,16 +7,13 @@
 
 namespace moccasin {
 
-BoundShaver::Probe BoundShaver::next(int64_t lowerBound, int64_t incumbentCost) {
+int64_t BoundShaver::next(int64_t lowerBound, int64_t incumbentCost) {
     ++probes_;
     lowerBound_ = lowerBound;
     const int64_t top = incumbentCost - 1;  // the proof search's cap
     const int64_t gap = std::max<int64_t>(0, top - lowerBound);
     if (step_ == 0) step_ = std::max(1.0, static_cast<double>(gap) * kFirstFraction);
-    Probe p;
-    p.cap = lowerBound + static_cast<int64_t>(std::floor(std::min(step_, static_cast<double>(gap))));
-    p.failLimit = failLimit_;
-    return p;
+    return lowerBound + static_cast<int64_t>(std::floor(std::min(step_, static_cast<double>(gap))));
 }
 
 int64_t BoundShaver::lower(int64_t cap) {

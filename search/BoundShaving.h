@@ -26,15 +26,12 @@ namespace moccasin {
 
 class BoundShaver {
 public:
-    struct Probe {
-        int64_t cap = 0;         // search for a schedule costing at most this
-        uint64_t failLimit = 0;  // failures before the cap is lowered
-    };
-
-    // The next probe, for a proven bound below the incumbent's cost (lowerBound < incumbentCost).
-    Probe next(int64_t lowerBound, int64_t incumbentCost);
+    // The next probe's cap (it searches for a schedule costing at most this), for a proven bound
+    // below the incumbent's cost (lowerBound < incumbentCost). It may fail failLimit() times
+    // before its cap is lowered.
+    int64_t next(int64_t lowerBound, int64_t incumbentCost);
     // The probe's failures ran out at `cap`: the lower cap to go on with (half as far above the
-    // bound, never below it) and the failures it may spend under that cap.
+    // bound, never below it); failLimit() is then the failures it may spend under that cap.
     int64_t lower(int64_t cap);
     uint64_t failLimit() const { return failLimit_; }
     // The probe exhausted its tree after `failures` failures: the next one asks for a cap twice

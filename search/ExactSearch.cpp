@@ -143,9 +143,8 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                 exhausted = true;
                 break;
             }
-            const BoundShaver::Probe probe = shaver.next(model.engine().lb(cost), incumbent.cost());
-            limit = probe.failLimit;
-            search.setCostCap(probe.cap);
+            search.setCostCap(shaver.next(model.engine().lb(cost), incumbent.cost()));
+            limit = shaver.failLimit();
             shaved = true;
         } else {
             const bool restart = opt.restarts && (opt.restartsAfterIncumbent || !incumbent.has());

@@ -79,7 +79,10 @@ TEST_CASE("solve cli: a bad -o path is refused before the search, with exit 2 an
     CHECK(dir.code == 2);
     CHECK(dir.err.find("is a directory") != std::string::npos);
     CHECK(run("solve " + graph + " --budget 0.8 --progress-json -").code == 2);  // stdout taken twice
-    CHECK(run("solve " + graph + " --budget 0.8 --order sideways").code == 2);
+    Run order = run("solve " + graph + " --budget 0.8 --order sideways");
+    CHECK(order.code == 2);
+    CHECK(order.err.find("--order must be given or free, not 'sideways'") != std::string::npos);
+    CHECK(run("solve " + graph + " --budget 0.8 --strategy fastest").code == 2);
     Run negative = run("solve " + graph + " --budget 0.8 --time-limit -1");
     CHECK(negative.code == 2);
     CHECK(negative.err.find("option --time-limit needs a number from 0 to 1e+09, got '-1'") != std::string::npos);

@@ -252,6 +252,12 @@ TEST_CASE("sweep cli: JSON and CSV written, the output path checked before any s
     CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
     CHECK(run("sweep " + kTiny).code == 2);                                     // no -o
     CHECK(run("sweep " + kTiny + " --to 0.9 --from 0.8 -o " + out).code == 2);  // upwards
+    // The options shared with solve (cli/SolveArgs.h) are refused the same way.
+    Run order = run("sweep " + kTiny + " --order sideways -o " + out);
+    CHECK(order.code == 2);
+    CHECK(order.err.find("--order must be given or free, not 'sideways'") != std::string::npos);
+    CHECK(run("sweep " + kTiny + " --strategy fastest -o " + out).code == 2);
+    CHECK(run("sweep " + kTiny + " --copies 0 -o " + out).code == 2);
     CHECK_FALSE(std::filesystem::exists(out));
     Run missing = run("sweep /nonexistent-graph.json -o " + out);
     CHECK(missing.code == 3);
