@@ -41,6 +41,8 @@ VARIANTS = {
     "windows": ["--bound-windows"],     # the stage-cut bound also reads copy ends and stages
     "windows-no-shaving": ["--bound-windows", "--no-shaving"],
     "ttef": ["--ttef"],                 # timetable-edge-finding on
+    "ttef-no-left": ["--ttef", "--ttef-no-left-overlap"],  # ... without its left-overlap rules
+    "no-cover-ttef": ["--no-cover-bound", "--ttef"],
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes

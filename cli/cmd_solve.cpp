@@ -53,6 +53,7 @@ const char* kSolveHelp =
     "                             on the benchmark graphs, see bench/README.md)\n"
     "  --no-ttef                  no timetable-edge-finding (the default)\n"
     "  --ttef-max-free N          TTEF works only when at most N tasks are free (default 200)\n"
+    "  --ttef-no-left-overlap     TTEF without its rules for tasks that start before a window\n"
     "  --no-timetable-filtering   the cumulative only detects overloads\n"
     "  --no-bound                 no stage-cut lower bound on the objective\n"
     "  --no-cover-bound           the root bound is the stage-cut relaxation's Lagrangian only\n"
@@ -134,7 +135,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
-               "--luby-restarts", "--bound-windows", "--no-cover-bound", "--no-nogoods",
+               "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
                "--no-shaving", "--no-window-bound"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
@@ -155,6 +156,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     if (args.flag("--ttef") && args.flag("--no-ttef")) throw UsageError("--ttef and --no-ttef contradict each other");
     opt.exact.model.ttef = args.flag("--ttef");
     opt.exact.model.ttefMaxFreeTasks = static_cast<int>(args.integer("--ttef-max-free", 200, 0, 1 << 30));
+    opt.exact.model.ttefLeftOverlap = !args.flag("--ttef-no-left-overlap");
     opt.exact.model.timetableFiltering = !args.flag("--no-timetable-filtering");
     opt.exact.model.recomputeBound = !args.flag("--no-bound");
     opt.exact.restarts = !args.flag("--no-restarts");

@@ -1,14 +1,13 @@
 #include "propagators/Ttef.h"
 
-#include <algorithm>
-#include <limits>
 #include <stdexcept>
 
 namespace moccasin {
 
 using solver::Engine;
+using solver::EventMask;
 namespace Event = solver::Event;
-using i128 = __int128;
+namespace st = stagetask;
 
 namespace {
 
@@ -22,180 +21,246 @@ bool isFreeTask(const Engine& e, const StageTask& t) {
 }  // namespace
 
 Ttef::Ttef(std::vector<StageTask> tasks, int64_t capacity, TtefOptions opts)
-    : tasks_(std::move(tasks)), capacity_(capacity), opts_(opts), free_(tasks_.size()) {
+    : tasks_(std::move(tasks)), capacity_(capacity), opts_(opts) {
     if (capacity_ < 0) throw std::invalid_argument("Ttef: negative capacity");
     for (const StageTask& t : tasks_)
         if (t.demand < 0) throw std::invalid_argument("Ttef: negative demand");
 }
 
 void Ttef::attach(Engine& e) {
-    int32_t count = 0;
-    for (size_t i = 0; i < tasks_.size(); ++i) {
-        const bool f = isFreeTask(e, tasks_[i]);
-        free_[i] = solver::RevBool(f);
-        count += f ? 1 : 0;
-        if (!opts_.enabled) continue;
-        const auto idx = static_cast<int32_t>(i);
-        e.watch(tasks_[i].presence, Event::Fixed, *this, idx);
-        e.watch(tasks_[i].stage, Event::AnyBound, *this, idx);
-        e.watch(tasks_[i].end, Event::AnyBound, *this, idx);
+    const auto n = static_cast<int32_t>(tasks_.size());
+    order_.clear();
+    where_.assign(tasks_.size(), -1);
+    for (int pick = 0; pick < 2; ++pick) {  // the free tasks first
+        for (int32_t i = 0; i < n; ++i) {
+            if (tasks_[i].demand == 0 || isFreeTask(e, tasks_[i]) != (pick == 0)) continue;
+            where_[i] = static_cast<int32_t>(order_.size());
+            order_.push_back(i);
+        }
+        if (pick == 0) numFree_ = solver::RevInt32(static_cast<int32_t>(order_.size()));
     }
-    numFree_ = solver::RevInt32(count);
+    settled_ = solver::RevBool(false);
+    base_.clear();
+    baseFrom_ = static_cast<int32_t>(order_.size());  // nothing merged yet
+    baseRect_.assign(tasks_.size(), ProfileRect{0, 0, 0});
+    baseNoPlacement_ = 0;
+    items_.reserve(order_.size());
+    mirrored_.reserve(order_.size());
+    if (!opts_.enabled) return;
+    for (int32_t i = 0; i < n; ++i)
+        if (tasks_[i].demand > 0) st::watchTask(e, tasks_[i], *this, i, Event::AnyBound);
 }
 
-bool Ttef::notify(Engine& e, int32_t i, solver::EventMask) {
-    if (free_[i].get() && !isFreeTask(e, tasks_[i])) {
-        free_[i].set(e.trail(), false);
-        numFree_.set(e.trail(), numFree_.get() - 1);
-    }
-    const int32_t n = numFree_.get();
-    return n > 0 && n <= opts_.maxFreeTasks;
+// ---- Events
+
+void Ttef::removeFree(Engine& e, int32_t i) {
+    const int32_t last = numFree_.get() - 1;
+    const int32_t p = where_[i];
+    const int32_t other = order_[last];
+    order_[p] = other;
+    where_[other] = p;
+    order_[last] = i;
+    where_[i] = last;
+    numFree_.set(e.trail(), last);
+    // Popping this level makes i free again: if it is in base_ by then, onBacktrack takes it out.
+    if (e.level() > 0) e.requestBacktrackCallback(*this);
 }
+
+bool Ttef::relevant(const Engine& e, int32_t i, st::WatchKind kind, EventMask events) const {
+    const StageTask& t = tasks_[i];
+    if (st::isAbsent(e, t)) return false;  // a variable of a task that was absent already
+    switch (kind) {
+        case st::kWatchPresence:
+            return true;  // became present: its part and unit energy now count
+        case st::kWatchStage:
+            if (events & Event::LowerBound) return true;  // est
+            return st::startMax(e, t) < st::endMax(e, t) - 1;  // lst = min(startMax, endMax - 1) moved
+        case st::kWatchEnd:
+            if (events & Event::UpperBound) return true;  // lct
+            return st::endMin(e, t) > st::startMin(e, t) + 1;  // ect = max(endMin, startMin + 1) moved
+    }
+    return true;
+}
+
+bool Ttef::notify(Engine& e, int32_t watchIndex, EventMask events) {
+    const int32_t i = st::watchedTask(watchIndex);
+    bool changed = false;  // the free items or the compulsory energy changed
+    if (where_[i] < numFree_.get() && !isFreeTask(e, tasks_[i])) {
+        removeFree(e, i);
+        changed = true;
+    }
+    changed = changed || relevant(e, i, st::watchedKind(watchIndex), events);
+    if (changed && settled_.get()) settled_.set(e.trail(), false);
+    if (!active(numFree_.get())) return false;
+    if (settled_.get()) {
+        ++stats_.skipped;  // a call would find nothing
+        return false;
+    }
+    return true;
+}
+
+// ---- The profile of the fixed tasks
+
+void Ttef::syncBase(Engine& e) {
+    const int32_t n = numFree_.get();
+    if (n >= baseFrom_) return;
+    baseDelta_.clear();
+    for (int32_t p = n; p < baseFrom_; ++p) {
+        const int32_t i = order_[p];
+        const StageTask& t = tasks_[i];
+        ProfileRect r{0, 0, 0};
+        if (st::isPresent(e, t)) {  // fixed: startMin = startMax, endMin = endMax
+            r = ProfileRect{st::startMin(e, t), st::endMin(e, t), t.demand};
+            if (r.end <= r.begin) {
+                ++baseNoPlacement_;
+            } else {
+                baseDelta_.push_back(r);
+            }
+        }
+        baseRect_[i] = r;
+    }
+    base_.add(baseDelta_);
+    baseFrom_ = n;
+    ++stats_.baseMerges;
+}
+
+// Called after popping a level where a task stopped being free. The tasks at positions
+// [baseFrom_, numFree_) are free again; none has moved since it was merged (a removal only swaps
+// positions below numFree_ <= baseFrom_).
+void Ttef::onBacktrack(Engine&) {
+    const int32_t n = numFree_.get();
+    if (n <= baseFrom_) return;
+    baseDelta_.clear();
+    for (int32_t p = baseFrom_; p < n; ++p) {
+        const ProfileRect r = baseRect_[order_[p]];
+        if (r.demand == 0) continue;
+        if (r.end <= r.begin) {
+            --baseNoPlacement_;
+        } else {
+            baseDelta_.push_back(ProfileRect{r.begin, r.end, -r.demand});
+        }
+    }
+    base_.add(baseDelta_);
+    baseFrom_ = n;
+    ++stats_.baseMerges;
+}
+
+// ---- Calls
 
 bool Ttef::propagate(Engine& e) {
+    ++stats_.calls;
     if (!opts_.enabled) return true;
-    const int32_t n = numFree_.get();
-    if (n == 0 || n > opts_.maxFreeTasks) return true;
-    return run(e);
+    if (!active(numFree_.get())) {
+        ++stats_.idle;
+        return true;
+    }
+    if (settled_.get()) {
+        ++stats_.skipped;
+        return true;
+    }
+    return run(e, false);
 }
 
 bool Ttef::propagateFromScratch(Engine& e) {
+    ++stats_.calls;
     if (!opts_.enabled) return true;
     int32_t n = 0;
-    for (const StageTask& t : tasks_) n += isFreeTask(e, t) ? 1 : 0;
-    if (n == 0 || n > opts_.maxFreeTasks) return true;
-    return run(e);
+    for (const StageTask& t : tasks_) n += t.demand > 0 && isFreeTask(e, t) ? 1 : 0;
+    if (!active(n)) {
+        ++stats_.idle;
+        return true;
+    }
+    return run(e, true);
 }
 
-bool Ttef::run(Engine& e) { return pass(e, false) && pass(e, true); }
-
-i128 Ttef::energyBefore(int64_t t) const {
-    // The last step with time <= t.
-    auto it = std::upper_bound(steps_.begin(), steps_.end(), t,
-                               [](int64_t v, const ProfileStep& s) { return v < s.time; });
-    if (it == steps_.begin()) return 0;
-    const auto k = static_cast<size_t>(it - steps_.begin()) - 1;
-    return stepEnergy_[k] + static_cast<i128>(steps_[k].level) * (t - steps_[k].time);
+bool Ttef::run(Engine& e, bool fromScratch) {
+    const uint64_t changes = stats().prunings;  // counted by the Engine
+    if (!pass(e, false, fromScratch) || !pass(e, true, fromScratch)) return false;
+    if (stats().prunings == changes) settled_.set(e.trail(), true);
+    return true;
 }
 
-bool Ttef::pass(Engine& e, bool mirror) {
-    namespace st = stagetask;
+bool Ttef::addTask(const Engine& e, int32_t i, bool free) {
+    const StageTask& t = tasks_[i];
+    const int64_t sMin = st::startMin(e, t), sMax = st::startMax(e, t);
+    const int64_t eMin = st::endMin(e, t), eMax = st::endMax(e, t);
+    const bool present = st::isPresent(e, t);
+    if (eMax <= sMin) {  // no placement with S < E
+        if (present) return false;
+        toAbsent_.push_back(i);
+        return true;
+    }
+    const int64_t lst = std::min(sMax, eMax - 1), ect = std::max(eMin, sMin + 1);
+    if (free) items_.push_back(TtefItem{sMin, lst, ect, eMax, t.demand, i, present});
+    if (present && lst < ect) rects_.push_back(ProfileRect{lst, ect, t.demand});
+    return true;
+}
 
-    // ---- Items, from the current domains.
+bool Ttef::collect(Engine& e, bool fromScratch) {
     items_.clear();
-    for (size_t i = 0; i < tasks_.size(); ++i) {
-        const StageTask& t = tasks_[i];
-        if (t.demand == 0 || st::isAbsent(e, t)) continue;
-        const int64_t sMin = st::startMin(e, t), sMax = st::startMax(e, t);
-        const int64_t eMin = st::endMin(e, t), eMax = st::endMax(e, t);
-        if (eMax <= sMin) {  // no placement with S < E
-            if (st::isPresent(e, t)) return false;
-            if (!e.setUb(t.presence, 0, this, kNoPlacement)) return false;
-            continue;
-        }
-        Item it{};
-        const int64_t est = sMin, lct = eMax;
-        const int64_t lst = std::min(sMax, eMax - 1), ect = std::max(eMin, sMin + 1);
-        if (mirror) {
-            it.est = -lct, it.lst = -ect, it.ect = -lst, it.lct = -est;
-        } else {
-            it.est = est, it.lst = lst, it.ect = ect, it.lct = lct;
-        }
-        it.demand = t.demand;
-        it.task = static_cast<int32_t>(i);
-        it.present = st::isPresent(e, t);
-        it.free = isFreeTask(e, t);
-        items_.push_back(it);
-    }
-
-    // ---- Free items by decreasing est, and the window ends.
-    freeOrder_.clear();
-    ends_.clear();
-    for (size_t k = 0; k < items_.size(); ++k) {
-        const Item& it = items_[k];
-        if (!it.free) continue;
-        freeOrder_.push_back(static_cast<int32_t>(k));
-        ends_.push_back(it.lct);
-        if (it.present && it.lst >= it.ect) ends_.push_back(it.lst + 1);  // unit task
-    }
-    if (freeOrder_.empty()) return true;
-    std::sort(freeOrder_.begin(), freeOrder_.end(),
-              [&](int32_t x, int32_t y) { return items_[x].est > items_[y].est; });
-    std::sort(ends_.begin(), ends_.end());
-    ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
-
-    // ---- Compulsory profile of the present items and its prefix energies.
     rects_.clear();
-    for (const Item& it : items_)
-        if (it.present && it.lst < it.ect) rects_.push_back(ProfileRect{it.lst, it.ect, it.demand});
-    static const ProfileSteps kEmpty;
-    applyRects(kEmpty, rects_, steps_, profileScratch_);
-    stepEnergy_.resize(steps_.size());
-    i128 energy = 0;
-    for (size_t k = 0; k < steps_.size(); ++k) {
-        if (k > 0) energy += static_cast<i128>(steps_[k - 1].level) * (steps_[k].time - steps_[k - 1].time);
-        stepEnergy_[k] = energy;
-    }
-    energyAtEst_.resize(items_.size());
-    newEst_.assign(items_.size(), std::numeric_limits<int64_t>::min());
-    for (int32_t k : freeOrder_) energyAtEst_[k] = energyBefore(items_[k].est);
-
-    // ---- Windows [a, b): for each b, a sweep over a = est of the free items, decreasing.
-    const auto m = freeOrder_.size();
-    const i128 cap = capacity_;
-    for (const int64_t b : ends_) {
-        const i128 energyB = energyBefore(b);
-        i128 units = 0;      // demands of the present unit tasks that must start in [a, b)
-        i128 maxExtra = 0;   // largest extra energy among the candidates with est >= a
-        int32_t maxItem = -1;
-        size_t p = 0;
-        while (p < m && items_[freeOrder_[p]].est >= b) ++p;  // no overlap with any window < b
-        while (p < m) {
-            const int64_t a = items_[freeOrder_[p]].est;
-            const i128 energyA = energyAtEst_[freeOrder_[p]];
-            for (; p < m && items_[freeOrder_[p]].est == a; ++p) {
-                const int32_t k = freeOrder_[p];
-                const Item& it = items_[k];
-                const bool hasPart = it.lst < it.ect;
-                if (it.present && !hasPart && it.lst < b) {
-                    units += it.demand;  // it stays counted for every smaller a
-                    continue;
-                }
-                const int64_t f = (it.present && hasPart) ? it.lst : it.ect;
-                const int64_t len = std::min(f, b) - it.est;
-                if (len <= 0) continue;
-                const i128 extra = static_cast<i128>(it.demand) * len;
-                if (extra > maxExtra) {
-                    maxExtra = extra;
-                    maxItem = k;
-                }
-            }
-            const i128 avail = cap * (b - a) - (energyB - energyA) - units;
-            if (avail < 0) return false;  // rule (1)
-            if (maxItem < 0 || maxExtra <= avail) continue;
-            // Rule (2) for maxItem: give back its own compulsory energy in the window.
-            const Item& it = items_[maxItem];
-            i128 availI = avail;
-            if (it.present && it.lst < it.ect) {
-                const int64_t overlap = std::min(it.ect, b) - std::max(it.lst, a);
-                if (overlap > 0) availI += static_cast<i128>(it.demand) * overlap;
-            }
-            const i128 k = availI / it.demand;
-            const i128 bound = k == 0 ? i128(b) : i128(std::min(it.ect, b)) - k;
-            // bound > est: extra > avail means |occ(est) ∩ [a, b)| > k.
-            const auto nb = static_cast<int64_t>(bound);
-            if (nb > newEst_[maxItem]) newEst_[maxItem] = nb;
+    toAbsent_.clear();
+    bool ok = true;
+    if (fromScratch) {
+        for (int32_t i = 0; ok && i < static_cast<int32_t>(tasks_.size()); ++i) {
+            const StageTask& t = tasks_[i];
+            if (t.demand == 0 || st::isAbsent(e, t)) continue;
+            ok = addTask(e, i, isFreeTask(e, t));
         }
-        e.addWork(m);
+    } else {
+        syncBase(e);
+        ok = baseNoPlacement_ == 0;
+        const int32_t n = numFree_.get();
+        for (int32_t p = 0; ok && p < n; ++p) ok = addTask(e, order_[p], true);
+    }
+    if (!ok) {
+        ++stats_.noPlacement;
+        return false;
+    }
+    parts_.clear();
+    parts_.add(rects_);
+    // Absences last: they reorder the free set read above.
+    for (const int32_t i : toAbsent_) {
+        ++stats_.noPlacement;
+        if (!e.setUb(tasks_[i].presence, 0, this, kNoPlacement)) return false;
+    }
+    return true;
+}
+
+bool Ttef::pass(Engine& e, bool mirror, bool fromScratch) {
+    if (!collect(e, fromScratch)) return false;
+    const std::vector<TtefItem>* items = &items_;
+    if (mirror) {
+        mirrored_.clear();
+        for (const TtefItem& it : items_)
+            mirrored_.push_back(TtefItem{-it.lct, -it.ect, -it.lst, -it.est, it.demand, it.task, it.present});
+        items = &mirrored_;
+    }
+    const TtefEnergyView energy{fromScratch ? &parts_ : &base_, fromScratch ? nullptr : &parts_, mirror};
+    ++stats_.passes;
+    const TtefWindows::Outcome outcome = windows_.sweep(*items, energy, capacity_, opts_.leftOverlap);
+    stats_.windows += windows_.windows();
+    e.addWork(windows_.windows());
+    if (outcome != TtefWindows::Outcome::ok) {
+        ++stats_.overloads;
+        if (outcome == TtefWindows::Outcome::overloadLeft) ++stats_.overloadsLeft;
+        return false;
     }
 
-    // ---- Apply.
-    for (int32_t k : freeOrder_) {
-        const Item& it = items_[k];
-        if (newEst_[k] <= it.est) continue;
-        const StageTask& t = tasks_[it.task];
-        const bool ok = mirror ? st::setEndMax(e, t, -newEst_[k], this, kEndMax)
-                               : st::setStartMin(e, t, newEst_[k], this, kStartMin);
+    const std::vector<TtefBound>& bounds = windows_.bounds();
+    for (size_t k = 0; k < items->size(); ++k) {
+        const TtefBound& b = bounds[k];
+        if (b.check == TtefCheck::none) continue;  // a bound was recorded only above est
+        const StageTask& t = tasks_[(*items)[k].task];
+        const bool left = b.check == TtefCheck::leftOverlap;
+        bool ok;
+        if (mirror) {
+            ok = st::setEndMax(e, t, -b.start, this, left ? kEndMaxRight : kEndMax);
+            ++(left ? stats_.endMaxRight : stats_.endMax);
+        } else {
+            ok = st::setStartMin(e, t, b.start, this, left ? kStartMinLeft : kStartMin);
+            ++(left ? stats_.startMinLeft : stats_.startMin);
+        }
         if (!ok) return false;
     }
     return true;

@@ -3,6 +3,7 @@
 #include "model/Timeline.h"
 #include "propagators/ObjectiveSum.h"
 #include "propagators/RecomputeBound.h"
+#include "propagators/Ttef.h"
 
 namespace moccasin {
 
@@ -91,6 +92,27 @@ bool RematModel::fixToPlan(const StagedPlan& p, const std::vector<int>& except) 
     return e.fixpoint();
 }
 
+namespace {
+
+// Summed over the Ttef propagators: what each of its rules did.
+void addTtefRules(nlohmann::json& entry, const TtefStats& s) {
+    nlohmann::json& r = entry["rules"];
+    if (r.is_null()) r = nlohmann::json::object();
+    auto add = [&r](const char* key, uint64_t v) { r[key] = r.value(key, uint64_t{0}) + v; };
+    add("idle", s.idle);
+    add("skipped", s.skipped);
+    add("windows", s.windows);
+    add("overloads", s.overloads);
+    add("overloads_left_overlap", s.overloadsLeft);
+    add("start_min", s.startMin);
+    add("start_min_left_overlap", s.startMinLeft);
+    add("end_max", s.endMax);
+    add("end_max_right_overlap", s.endMaxRight);
+    add("no_placement", s.noPlacement);
+}
+
+}  // namespace
+
 nlohmann::json RematModel::propagatorStats() const {
     nlohmann::json out = nlohmann::json::object();
     for (int32_t id = 0; id < engine_->numPropagators(); ++id) {
@@ -103,6 +125,7 @@ nlohmann::json RematModel::propagatorStats() const {
         entry["prunings"] = entry["prunings"].get<uint64_t>() + p.stats().prunings;
         entry["failures"] = entry["failures"].get<uint64_t>() + p.stats().failures;
         entry["seconds"] = entry["seconds"].get<double>() + static_cast<double>(p.stats().timeNs) * 1e-9;
+        if (const auto* ttef = dynamic_cast<const Ttef*>(&p)) addTtefRules(entry, ttef->ttefStats());
     }
     return out;
 }

@@ -24,6 +24,8 @@ struct ModelOptions {
     bool ttef = false;               // timetable-edge-finding on top of the timetable (off by
                                      // default: bench/README.md measures it slower overall)
     int ttefMaxFreeTasks = 200;      // TTEF does nothing when more tasks than this are free
+    bool ttefLeftOverlap = true;     // TTEF's rules for tasks that start before a window
+                                     // (propagators/Ttef.h); false: the rules of Vilím's original
     bool recomputeBound = true;      // the stage-cut lower bound on the objective
     int boundIterations = 4;         // subgradient steps per call of that bound
     bool boundWindows = false;       // that bound also reads copy ends and stages (off by default:

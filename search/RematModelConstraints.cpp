@@ -32,6 +32,7 @@ void RematModel::addStructuralConstraints(const ModelOptions& options) {
     if (options.ttef) {
         TtefOptions te;
         te.maxFreeTasks = options.ttefMaxFreeTasks;
+        te.leftOverlap = options.ttefLeftOverlap;
         e.addPropagator(std::make_unique<Ttef>(tasks_, budget_, te));
     }
 }

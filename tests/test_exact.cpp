@@ -8,6 +8,7 @@
 #include "search/ExactSearch.h"
 #include "search/Greedy.h"
 #include "tests/support/BruteForce.h"
+#include "tests/support/LayeredGraph.h"
 #include "tests/support/RandomGraphs.h"
 
 using namespace moccasin;
@@ -92,9 +93,10 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
         Graph g = testing::randomDag({.nodes = 6, .edgeProbability = 0.4}, seed + 5000);
         int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
-        for (int variant = 0; variant < 6; ++variant) {
+        for (int variant = 0; variant < 7; ++variant) {
             ExactOptions opt;
             opt.model.ttef = variant != 1;
+            opt.model.ttefLeftOverlap = variant != 6;
             opt.model.timetableFiltering = variant != 2;
             opt.model.recomputeBound = variant != 3;
             opt.model.boundWindows = variant != 4 && variant != 3;
@@ -106,6 +108,37 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
         }
     }
     CHECK(tally.optimal > 0);
+}
+
+TEST_CASE("exact search: TTEF reports what its rules did and the left-overlap switch turns those rules off") {
+    std::mt19937_64 rng(91);
+    uint64_t fired[2] = {0, 0}, leftFired[2] = {0, 0}, windows = 0;
+    for (uint64_t seed = 0; seed < 200; ++seed) {
+        const Graph g = testing::randomDag({.nodes = 7, .edgeProbability = 0.4}, seed + 9100);
+        const Instance inst{g, testing::randomBudget(g, rng), 2};
+        for (const bool left : {true, false}) {
+            ExactOptions opt;
+            opt.model.ttef = true;
+            opt.model.ttefLeftOverlap = left;
+            // With the timetable's filtering on, TTEF's rules never fired on these graphs (nor on
+            // the paper's, bench/README.md): the timetable already makes each deduction.
+            opt.model.timetableFiltering = false;
+            opt.restarts = false;
+            const ExactResult r = solveExact(inst, opt, std::nullopt);
+            const nlohmann::json& rules = r.statistics["propagators"]["Ttef"]["rules"];
+            REQUIRE(rules.is_object());
+            windows += rules["windows"].get<uint64_t>();
+            const uint64_t l = rules["start_min_left_overlap"].get<uint64_t>() +
+                               rules["end_max_right_overlap"].get<uint64_t>() + rules["overloads_left_overlap"].get<uint64_t>();
+            leftFired[left] += l;
+            fired[left] += l + rules["start_min"].get<uint64_t>() + rules["end_max"].get<uint64_t>() +
+                           rules["overloads"].get<uint64_t>() + rules["no_placement"].get<uint64_t>();
+        }
+    }
+    MESSAGE("TTEF rules fired " << fired[1] << " times (left overlap " << leftFired[1] << "), without left overlap " << fired[0]);
+    CHECK(windows > 0);
+    CHECK(leftFired[0] == 0);
+    CHECK(leftFired[1] > 0);
 }
 
 TEST_CASE("exact search: restarts with and without nogoods and with a capped store prove the same optimum on larger graphs") {

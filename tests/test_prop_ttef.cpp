@@ -1,5 +1,7 @@
-// Timetable edge finding (propagators/Ttef): soundness against brute force on tiny task sets, an
-// instance where it prunes and timetabling does not, the free-task cap, and __int128 energies.
+// Timetable edge finding (propagators/Ttef): soundness against brute force on tiny task sets (with
+// and without the left-overlap rules), an instance where it prunes and timetabling does not,
+// instances where only the left-overlap rules prune (exact bounds), the free-task cap, __int128
+// energies, and the incremental calls against the from-scratch ones along random search paths.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -179,27 +181,105 @@ std::vector<Spec> windowInstance(int64_t D, int64_t s1) {
     return v;
 }
 
+// Ttef alone (options `opts`) to its fixpoint on `specs`; the engine is left at that fixpoint.
+struct Run {
+    Built built;
+    Ttef* prop = nullptr;
+    bool ok = false;
+};
+Run runTtef(const std::vector<Spec>& specs, int64_t capacity, TtefOptions opts = {}) {
+    Run r{build(specs)};
+    r.prop = &r.built.engine->addPropagator(std::make_unique<Ttef>(r.built.tasks, capacity, opts));
+    r.ok = r.built.engine->fixpoint();
+    return r;
+}
+
+
+// The left-overlap unit energy. Capacity 2, demands 1.
+//   F : slot 0, stage 0 (start 0), end 8: the profile is 1 on [0, 8).
+//   U1, U2: slot 1, stage in [1, 3] (start 2, 4 or 7), end in [7, 12]: unit tasks (lst 7 >= ect 7)
+//       that start before 6 or at 7 and end at 7 or later, so each covers an event of [6, 8).
+//   I : slot 0, stage in [3, 5] (start 6, 10 or 15), end >= 8: a unit task.
+// Window [6, 8) (a = est(I), b = lst(U) + 1): capacity 4, F takes 2, U1 and U2 one each (ect 7 >
+// 6 although est 2 < 6), so I starting at 6 would need 2 more: start(I) >= 8, stage(I) >= 4.
+// Counting unit tasks only when est >= a, no window sees it: [2, 8) has 12 - 6 - 2 = 4 left for
+// I's 2 events in it.
+constexpr int kL1I = 3;
+std::vector<Spec> leftUnitInstance() {
+    return {
+        {.slot = 0, .demand = 1, .stageLo = 0, .stageHi = 0, .endLo = 8, .endHi = 8},
+        {.slot = 1, .demand = 1, .stageLo = 1, .stageHi = 3, .endLo = 7, .endHi = 12},
+        {.slot = 1, .demand = 1, .stageLo = 1, .stageHi = 3, .endLo = 7, .endHi = 12},
+        {.slot = 0, .demand = 1, .stageLo = 3, .stageHi = 5, .endLo = 8, .endHi = 30},
+    };
+}
+
+// The left-overlap start update. Capacity 2, demands 1.
+//   F : slot 1, stage 3 (start 7), end 10: the profile is 1 on [7, 10).
+//   U1: slot 1, stage in [3, 4], end in [8, 10] (it can only start at 7); U2: slot 2, stage in
+//       [3, 4], end in [9, 10] (only at 8). Both are unit tasks inside [7, 10).
+//   J : slot 0, stage in [2, 5] (start 3, 6, 10 or 15), end >= 10.
+// Window [7, 10): capacity 6, F 3, U1 and U2 1 each: 1 left, and J starting at 3 or 6 would cover
+// [7, 10): start(J) >= 10 - 1 = 9, stage(J) >= 4. The windows that start at or before est(J) = 3
+// have room: [3, 10) leaves 14 - 5 = 9 for J's 7 events.
+// The end update mirrors it: J with start 3 fixed and end in [5, 30] would cover [7, E) of the
+// window, at most 1 event: E <= 8.
+constexpr int kJ = 3;
+std::vector<Spec> leftStartInstance() {
+    return {
+        {.slot = 1, .demand = 1, .stageLo = 3, .stageHi = 3, .endLo = 10, .endHi = 10},
+        {.slot = 1, .demand = 1, .stageLo = 3, .stageHi = 4, .endLo = 8, .endHi = 10},
+        {.slot = 2, .demand = 1, .stageLo = 3, .stageHi = 4, .endLo = 9, .endHi = 10},
+        {.slot = 0, .demand = 1, .stageLo = 2, .stageHi = 5, .endLo = 10, .endHi = 30},
+    };
+}
+std::vector<Spec> rightEndInstance() {
+    std::vector<Spec> v = leftStartInstance();
+    v[kJ] = {.slot = 0, .demand = 1, .stageLo = 2, .stageHi = 2, .endLo = 5, .endHi = 30};
+    return v;
+}
+
+// Timetable alone to its fixpoint changes nothing.
+void checkTimetablePrunesNothing(const std::vector<Spec>& specs, int64_t capacity) {
+    Built tt = build(specs);
+    const auto before = domains(*tt.engine);
+    tt.engine->addPropagator(std::make_unique<Timetable>(tt.tasks, capacity));
+    REQUIRE(tt.engine->fixpoint());
+    CHECK(domains(*tt.engine) == before);
+}
+
+
 }  // namespace
 
 TEST_CASE("ttef soundness against brute force on tiny task sets") {
     std::mt19937_64 rng(20240611);
     auto uni = [&](int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1)); };
     int feasible = 0, failures = 0, pruned = 0, beyondTimetable = 0, failBeyondTimetable = 0;
-    for (int round = 0; round < 2000; ++round) {
+    int beyondVilim = 0;  // instances where the left-overlap rules prune or fail beyond Vilim's
+    TtefStats rules;      // what the rules did, summed over the Ttef-alone runs
+    for (int round = 0; round < 3000; ++round) {
         const int n = static_cast<int>(uni(3, round % 10 == 0 ? 5 : 4));
+        // Odd rounds: mostly present tasks with wide stage ranges and early ends, so that many
+        // are unit tasks (no compulsory part) that may start before a window and end in it.
+        const bool units = round % 2 == 1;
         std::vector<Spec> specs;
         for (int i = 0; i < n; ++i) {
             Spec s;
             s.slot = static_cast<int>(uni(0, 3));
             s.demand = uni(1, 3);
             const int64_t kind = uni(0, 9);
-            s.presLo = kind < 5 ? 1 : 0;
+            s.presLo = kind < (units ? 7 : 5) ? 1 : 0;
             s.presHi = kind == 9 ? 0 : 1;
             s.stageLo = s.slot + uni(0, 2);
-            s.stageHi = s.stageLo + uni(0, n == 5 ? 1 : 2);
+            s.stageHi = s.stageLo + (units ? uni(1, 2) : uni(0, n == 5 ? 1 : 2));
             const int64_t est = eventOf(s.stageLo, s.slot);
-            s.endLo = std::max<int64_t>(0, est + uni(-2, 4));  // not always >= est + 1
-            s.endHi = std::max(s.endLo + uni(0, n == 5 ? 3 : 6), est + 1);  // some placement
+            if (units) {
+                s.endLo = est + uni(1, 3);
+                s.endHi = s.endLo + uni(0, n == 5 ? 3 : 5);
+            } else {
+                s.endLo = std::max<int64_t>(0, est + uni(-2, 4));  // not always >= est + 1
+                s.endHi = std::max(s.endLo + uni(0, n == 5 ? 3 : 6), est + 1);  // some placement
+            }
             specs.push_back(s);
         }
         const int64_t capacity = uni(2, 6);
@@ -209,24 +289,40 @@ TEST_CASE("ttef soundness against brute force on tiny task sets") {
         const auto sols = solutions(specs, capacity);
         feasible += sols.empty() ? 0 : 1;
 
-        // Ttef alone, to its fixpoint.
-        Built b = build(specs);
-        const auto before = domains(*b.engine);
-        b.engine->addPropagator(std::make_unique<Ttef>(b.tasks, capacity, opts));
-        const bool ok = b.engine->fixpoint();
-        if (!ok) {
-            ++failures;
-            CHECK(sols.empty());  // failure only when there is no solution
-        } else {
-            for (const Solution& s : sols) CHECK(survives(*b.engine, b.tasks, s));  // nothing supported removed
-            if (domains(*b.engine) != before) ++pruned;
-            // The reference version finds nothing more at the fixpoint.
-            const auto after = domains(*b.engine);
-            CHECK(b.engine->fixpointFromScratch());
-            CHECK(domains(*b.engine) == after);
+        // Ttef alone, to its fixpoint, with and without the left-overlap rules.
+        std::vector<Bounds> withLeft;
+        bool okWithLeft = false;
+        for (const bool left : {true, false}) {
+            opts.leftOverlap = left;
+            Built b = build(specs);
+            const auto before = domains(*b.engine);
+            auto& p = b.engine->addPropagator(std::make_unique<Ttef>(b.tasks, capacity, opts));
+            const bool ok = b.engine->fixpoint();
+            if (!ok) {
+                CHECK(sols.empty());  // failure only when there is no solution
+            } else {
+                for (const Solution& s : sols) CHECK(survives(*b.engine, b.tasks, s));  // nothing supported removed
+                // The reference version finds nothing more at the fixpoint.
+                const auto after = domains(*b.engine);
+                CHECK(b.engine->fixpointFromScratch());
+                CHECK(domains(*b.engine) == after);
+            }
+            if (left) {
+                failures += ok ? 0 : 1;
+                pruned += ok && domains(*b.engine) != before ? 1 : 0;
+                okWithLeft = ok;
+                withLeft = domains(*b.engine);
+                const TtefStats& st = p.ttefStats();
+                rules.startMin += st.startMin, rules.startMinLeft += st.startMinLeft;
+                rules.endMax += st.endMax, rules.endMaxRight += st.endMaxRight;
+                rules.overloads += st.overloads, rules.overloadsLeft += st.overloadsLeft;
+            } else if ((ok && !okWithLeft) || (ok && okWithLeft && domains(*b.engine) != withLeft)) {
+                ++beyondVilim;
+            }
         }
 
         // Timetable alone vs Timetable + Ttef: the pair is sound too; count what Ttef adds.
+        opts.leftOverlap = true;
         Built tt = build(specs);
         tt.engine->addPropagator(std::make_unique<Timetable>(tt.tasks, capacity));
         const bool okTt = tt.engine->fixpoint();
@@ -243,11 +339,21 @@ TEST_CASE("ttef soundness against brute force on tiny task sets") {
         }
     }
     MESSAGE("feasible " << feasible << ", ttef failures " << failures << ", ttef pruned " << pruned
-                        << "; beyond timetable: pruned " << beyondTimetable << ", failed " << failBeyondTimetable);
-    // The random instances do exercise the rules, also beyond timetabling.
+                        << "; beyond timetable: pruned " << beyondTimetable << ", failed " << failBeyondTimetable
+                        << "; beyond Vilim's rules " << beyondVilim);
+    MESSAGE("start bounds " << rules.startMin << " (left overlap " << rules.startMinLeft << "), end bounds "
+                            << rules.endMax << " (right overlap " << rules.endMaxRight << "), overloads "
+                            << rules.overloads << " (left overlap units " << rules.overloadsLeft << ")");
+    // The random instances do exercise the rules, also beyond timetabling and beyond Vilim's.
     CHECK(pruned > 0);
     CHECK(beyondTimetable > 0);
     CHECK(failBeyondTimetable > 0);
+    CHECK(beyondVilim > 0);
+    CHECK(rules.startMin > 0);
+    CHECK(rules.startMinLeft > 0);
+    CHECK(rules.endMax > 0);
+    CHECK(rules.endMaxRight > 0);
+    CHECK(rules.overloadsLeft > 0);
 }
 
 TEST_CASE("ttef prunes where timetabling does not (window instance)") {
@@ -305,7 +411,7 @@ TEST_CASE("ttef prunes where timetabling does not (window instance)") {
     CHECK(solutions(over, capacity).empty());
 }
 
-TEST_CASE("ttef does nothing above the free-task cap, and wakes up below it") {
+TEST_CASE("ttef does nothing above the free-task cap and wakes up below it") {
     CHECK(TtefOptions{}.maxFreeTasks == 200);
     CHECK(TtefOptions{}.enabled);
     const int64_t capacity = 2;
@@ -411,7 +517,7 @@ TEST_CASE("ttef energies in __int128: demands 1e10 over windows of 5e9 events") 
     }
 }
 
-TEST_CASE("ttef along random dives: sound at every node, free count restored on backtrack") {
+TEST_CASE("ttef along random dives: sound at every node and free count restored on backtrack") {
     std::mt19937_64 rng(77);
     auto uni = [&](int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1)); };
     for (int round = 0; round < 300; ++round) {
@@ -479,4 +585,205 @@ TEST_CASE("ttef along random dives: sound at every node, free count restored on 
             CHECK(p.numFree() == recount());
         }
     }
+}
+
+TEST_CASE("ttef left overlap: a unit task starting before the window counts in it") {
+    const std::vector<Spec> specs = leftUnitInstance();
+    checkTimetablePrunesNothing(specs, 2);
+    {
+        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
+        REQUIRE(off.ok);
+        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
+    }
+    Run on = runTtef(specs, 2);
+    REQUIRE(on.ok);
+    const Engine& e = *on.built.engine;
+    CHECK(e.lb(on.built.tasks[kL1I].stage) == 4);
+    CHECK(on.prop->ttefStats().startMin == 1);  // window [6, 8) <= est(I): the energy rule did it
+    CHECK(on.prop->ttefStats().startMinLeft == 0);
+    auto expected = domains(*build(specs).engine);
+    expected[static_cast<size_t>(on.built.tasks[kL1I].stage)].lb = 4;
+    CHECK(domains(e) == expected);  // nothing else
+    // Brute force: stage 3 has no solution, stage 4 has one, and none is lost.
+    const auto sols = solutions(specs, 2);
+    bool atFour = false;
+    for (const Solution& s : sols) {
+        CHECK(s[kL1I].stage != 3);
+        atFour = atFour || s[kL1I].stage == 4;
+        CHECK(survives(e, on.built.tasks, s));
+    }
+    CHECK(atFour);
+}
+
+TEST_CASE("ttef left overlap: an overload needs the unit tasks starting before the window") {
+    std::vector<Spec> specs = leftUnitInstance();
+    specs[kL1I].stageHi = 3;  // I fixed at [6, 8): the window [6, 8) holds F, I, U1, U2
+    specs[kL1I].endHi = 8;
+    REQUIRE(solutions(specs, 2).empty());
+    Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
+    CHECK(off.ok);
+    Run on = runTtef(specs, 2);
+    CHECK_FALSE(on.ok);
+    CHECK(on.prop->ttefStats().overloads == 1);
+    CHECK(on.prop->ttefStats().overloadsLeft == 1);
+}
+
+TEST_CASE("ttef left overlap: a start pushed by a window that starts after it") {
+    const std::vector<Spec> specs = leftStartInstance();
+    checkTimetablePrunesNothing(specs, 2);
+    {
+        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
+        REQUIRE(off.ok);
+        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
+    }
+    Run on = runTtef(specs, 2);
+    REQUIRE(on.ok);
+    const Engine& e = *on.built.engine;
+    CHECK(e.lb(on.built.tasks[kJ].stage) == 4);
+    CHECK(on.prop->ttefStats().startMinLeft == 1);
+    CHECK(on.prop->ttefStats().startMin == 0);
+    auto expected = domains(*build(specs).engine);
+    expected[static_cast<size_t>(on.built.tasks[kJ].stage)].lb = 4;
+    CHECK(domains(e) == expected);
+    const auto sols = solutions(specs, 2);
+    bool atFour = false;
+    for (const Solution& s : sols) {
+        CHECK(s[kJ].stage >= 4);
+        atFour = atFour || s[kJ].stage == 4;
+        CHECK(survives(e, on.built.tasks, s));
+    }
+    CHECK(atFour);
+}
+
+TEST_CASE("ttef right overlap: an end pulled in by a window that ends before it") {
+    const std::vector<Spec> specs = rightEndInstance();
+    checkTimetablePrunesNothing(specs, 2);
+    {
+        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
+        REQUIRE(off.ok);
+        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
+    }
+    Run on = runTtef(specs, 2);
+    REQUIRE(on.ok);
+    const Engine& e = *on.built.engine;
+    CHECK(e.ub(on.built.tasks[kJ].end) == 8);
+    CHECK(on.prop->ttefStats().endMaxRight == 1);
+    CHECK(on.prop->ttefStats().endMax == 0);
+    auto expected = domains(*build(specs).engine);
+    expected[static_cast<size_t>(on.built.tasks[kJ].end)].ub = 8;
+    CHECK(domains(e) == expected);
+    const auto sols = solutions(specs, 2);
+    REQUIRE(!sols.empty());
+    for (const Solution& s : sols) {
+        CHECK(s[kJ].end <= 8);
+        CHECK(survives(e, on.built.tasks, s));
+    }
+}
+
+TEST_CASE("ttef incremental calls equal from-scratch ones along random search paths with backtracking") {
+    // Larger task sets than brute force allows. At every node reached: the free count is right,
+    // and the from-scratch fixpoint changes nothing after the incremental one (which exercises the
+    // profile of the fixed tasks, its undo on backtracking, the settled flag and the skipped calls).
+    std::mt19937_64 rng(31337);
+    auto uni = [&](int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1)); };
+    TtefStats total;
+    int nodes = 0, backtracks = 0, prunedNodes = 0;
+    for (int round = 0; round < 1500; ++round) {
+        const int n = static_cast<int>(uni(4, 14));
+        std::vector<Spec> specs;
+        for (int i = 0; i < n; ++i) {
+            Spec s;
+            s.slot = static_cast<int>(uni(0, 5));
+            s.demand = uni(0, 9) == 0 ? 0 : uni(1, 4);
+            const int64_t kind = uni(0, 9);
+            s.presLo = kind < 6 ? 1 : 0;
+            s.presHi = kind == 9 ? 0 : 1;
+            s.stageLo = s.slot + uni(0, 3);
+            s.stageHi = s.stageLo + (uni(0, 3) == 0 ? 0 : uni(1, 4));
+            const int64_t est = eventOf(s.stageLo, s.slot);
+            s.endLo = est + uni(1, 6);
+            s.endHi = s.endLo + (uni(0, 4) == 0 ? 0 : uni(1, 25));
+            specs.push_back(s);
+        }
+        int64_t sum = 0;
+        for (const Spec& s : specs) sum += s.demand;
+        const int64_t capacity = std::max<int64_t>(1, sum / uni(3, 6));
+        TtefOptions opts;
+        opts.maxFreeTasks = uni(0, 2) == 0 ? static_cast<int>(uni(n / 2, n)) : n;  // the cap is crossed both ways
+        opts.leftOverlap = uni(0, 3) != 0;
+        CAPTURE(round);
+        Built b = build(specs);
+        Engine& e = *b.engine;
+        auto& p = e.addPropagator(std::make_unique<Ttef>(b.tasks, capacity, opts));
+        auto recount = [&] {
+            int c = 0;
+            for (const StageTask& t : b.tasks)
+                c += t.demand > 0 && !e.isFalse(t.presence) &&
+                     !(e.isTrue(t.presence) && e.isFixed(t.stage) && e.isFixed(t.end));
+            return c;
+        };
+        // At a node where fixpoint() succeeded: an active propagator is settled (its last call
+        // changed nothing, or it would have run again), and the reference version agrees.
+        auto checkNode = [&] {
+            ++nodes;
+            CHECK(p.numFree() == recount());
+            if (p.numFree() > 0 && p.numFree() <= opts.maxFreeTasks) CHECK(p.settled());
+            const auto at = domains(e);
+            CHECK(e.fixpointFromScratch());
+            CHECK(domains(e) == at);
+        };
+        if (!e.fixpoint()) continue;
+        checkNode();
+        std::vector<std::vector<Bounds>> saved;  // saved[l]: the domains of level l
+        saved.push_back(domains(e));
+        for (int step = 0; step < 40; ++step) {
+            if (e.level() > 0 && uni(0, 3) == 0) {  // backtrack to a random level
+                const auto to = static_cast<int32_t>(uni(0, e.level() - 1));
+                e.popToLevel(to);
+                saved.resize(static_cast<size_t>(to) + 1);
+                ++backtracks;
+                CHECK(domains(e) == saved.back());
+                CHECK(p.numFree() == recount());
+                CHECK(e.fixpoint());  // nothing queued, nothing to do
+                CHECK(domains(e) == saved.back());
+                checkNode();
+                continue;
+            }
+            // A decision: fix a presence, split or fix a stage or an end.
+            const StageTask& t = b.tasks[static_cast<size_t>(uni(0, n - 1))];
+            const int what = static_cast<int>(uni(0, 4));
+            const solver::VarId x = what == 0 ? t.presence : what <= 2 ? t.stage : t.end;
+            if (e.isFixed(x)) continue;
+            e.pushLevel();
+            const int64_t v = e.lb(x) + uni(0, e.ub(x) - e.lb(x));
+            bool ok;
+            if (what == 2 || what == 4) {
+                ok = e.fix(x, v);
+            } else {
+                ok = uni(0, 1) == 0 ? e.setUb(x, v) : e.setLb(x, v);
+            }
+            const auto decided = domains(e);
+            ok = ok && e.fixpoint();
+            if (!ok) {
+                e.popToLevel(e.level() - 1);
+                CHECK(domains(e) == saved.back());
+                continue;
+            }
+            prunedNodes += domains(e) != decided ? 1 : 0;
+            checkNode();
+            saved.push_back(domains(e));
+        }
+        const TtefStats& st = p.ttefStats();
+        total.skipped += st.skipped, total.baseMerges += st.baseMerges;
+        total.idle += st.idle, total.passes += st.passes;
+        total.startMinLeft += st.startMinLeft, total.endMaxRight += st.endMaxRight;
+    }
+    MESSAGE(nodes << " nodes, " << backtracks << " backtracks, " << prunedNodes << " nodes where propagation pruned; "
+                  << total.passes << " passes, " << total.skipped << " skipped calls, " << total.idle
+                  << " idle calls, " << total.baseMerges << " base merges");
+    CHECK(prunedNodes > 100);
+    CHECK(total.skipped > 0);
+    CHECK(total.idle > 0);
+    CHECK(total.baseMerges > 0);
+    CHECK(total.startMinLeft + total.endMaxRight > 0);
 }
