@@ -249,6 +249,32 @@ void checkTimetablePrunesNothing(const std::vector<Spec>& specs, int64_t capacit
 }
 
 
+// `specs` (capacity 2) where only the left-overlap rules prune: the timetable and TTEF without
+// them change nothing, TTEF with them moves one bound, that of `task`'s `var` (its lower bound if
+// `lower`), to `value` and nothing else, and every brute-force solution survives. Returns that run.
+Run checkOnlyLeftOverlapMoves(const std::vector<Spec>& specs, solver::VarId StageTask::*var, int task, bool lower,
+                              int64_t value) {
+    checkTimetablePrunesNothing(specs, 2);
+    {
+        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
+        REQUIRE(off.ok);
+        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
+    }
+    Run on = runTtef(specs, 2);
+    REQUIRE(on.ok);
+    const Engine& e = *on.built.engine;
+    const solver::VarId x = on.built.tasks[static_cast<size_t>(task)].*var;
+    CHECK((lower ? e.lb(x) : e.ub(x)) == value);
+    auto expected = domains(*build(specs).engine);
+    Bounds& moved = expected[static_cast<size_t>(x)];
+    (lower ? moved.lb : moved.ub) = value;
+    CHECK(domains(e) == expected);  // nothing else
+    const auto sols = solutions(specs, 2);
+    REQUIRE(!sols.empty());
+    for (const Solution& s : sols) CHECK(survives(e, on.built.tasks, s));
+    return on;
+}
+
 }  // namespace
 
 TEST_CASE("ttef soundness against brute force on tiny task sets") {
@@ -589,28 +615,14 @@ TEST_CASE("ttef along random dives: sound at every node and free count restored 
 
 TEST_CASE("ttef left overlap: a unit task starting before the window counts in it") {
     const std::vector<Spec> specs = leftUnitInstance();
-    checkTimetablePrunesNothing(specs, 2);
-    {
-        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
-        REQUIRE(off.ok);
-        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
-    }
-    Run on = runTtef(specs, 2);
-    REQUIRE(on.ok);
-    const Engine& e = *on.built.engine;
-    CHECK(e.lb(on.built.tasks[kL1I].stage) == 4);
+    Run on = checkOnlyLeftOverlapMoves(specs, &StageTask::stage, kL1I, true, 4);
     CHECK(on.prop->ttefStats().startMin == 1);  // window [6, 8) <= est(I): the energy rule did it
     CHECK(on.prop->ttefStats().startMinLeft == 0);
-    auto expected = domains(*build(specs).engine);
-    expected[static_cast<size_t>(on.built.tasks[kL1I].stage)].lb = 4;
-    CHECK(domains(e) == expected);  // nothing else
-    // Brute force: stage 3 has no solution, stage 4 has one, and none is lost.
-    const auto sols = solutions(specs, 2);
+    // Brute force: stage 3 has no solution, stage 4 has one.
     bool atFour = false;
-    for (const Solution& s : sols) {
+    for (const Solution& s : solutions(specs, 2)) {
         CHECK(s[kL1I].stage != 3);
         atFour = atFour || s[kL1I].stage == 4;
-        CHECK(survives(e, on.built.tasks, s));
     }
     CHECK(atFour);
 }
@@ -630,54 +642,23 @@ TEST_CASE("ttef left overlap: an overload needs the unit tasks starting before t
 
 TEST_CASE("ttef left overlap: a start pushed by a window that starts after it") {
     const std::vector<Spec> specs = leftStartInstance();
-    checkTimetablePrunesNothing(specs, 2);
-    {
-        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
-        REQUIRE(off.ok);
-        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
-    }
-    Run on = runTtef(specs, 2);
-    REQUIRE(on.ok);
-    const Engine& e = *on.built.engine;
-    CHECK(e.lb(on.built.tasks[kJ].stage) == 4);
+    Run on = checkOnlyLeftOverlapMoves(specs, &StageTask::stage, kJ, true, 4);
     CHECK(on.prop->ttefStats().startMinLeft == 1);
     CHECK(on.prop->ttefStats().startMin == 0);
-    auto expected = domains(*build(specs).engine);
-    expected[static_cast<size_t>(on.built.tasks[kJ].stage)].lb = 4;
-    CHECK(domains(e) == expected);
-    const auto sols = solutions(specs, 2);
     bool atFour = false;
-    for (const Solution& s : sols) {
+    for (const Solution& s : solutions(specs, 2)) {
         CHECK(s[kJ].stage >= 4);
         atFour = atFour || s[kJ].stage == 4;
-        CHECK(survives(e, on.built.tasks, s));
     }
     CHECK(atFour);
 }
 
 TEST_CASE("ttef right overlap: an end pulled in by a window that ends before it") {
     const std::vector<Spec> specs = rightEndInstance();
-    checkTimetablePrunesNothing(specs, 2);
-    {
-        Run off = runTtef(specs, 2, TtefOptions{.leftOverlap = false});
-        REQUIRE(off.ok);
-        CHECK(domains(*off.built.engine) == domains(*build(specs).engine));
-    }
-    Run on = runTtef(specs, 2);
-    REQUIRE(on.ok);
-    const Engine& e = *on.built.engine;
-    CHECK(e.ub(on.built.tasks[kJ].end) == 8);
+    Run on = checkOnlyLeftOverlapMoves(specs, &StageTask::end, kJ, false, 8);
     CHECK(on.prop->ttefStats().endMaxRight == 1);
     CHECK(on.prop->ttefStats().endMax == 0);
-    auto expected = domains(*build(specs).engine);
-    expected[static_cast<size_t>(on.built.tasks[kJ].end)].ub = 8;
-    CHECK(domains(e) == expected);
-    const auto sols = solutions(specs, 2);
-    REQUIRE(!sols.empty());
-    for (const Solution& s : sols) {
-        CHECK(s[kJ].end <= 8);
-        CHECK(survives(e, on.built.tasks, s));
-    }
+    for (const Solution& s : solutions(specs, 2)) CHECK(s[kJ].end <= 8);
 }
 
 TEST_CASE("ttef incremental calls equal from-scratch ones along random search paths with backtracking") {
