@@ -1,8 +1,9 @@
 """What the benchmark runners share: one `moccasin solve` run, its schedule checked with
-`moccasin check`, and the table formatting."""
+`moccasin check`, the instances and variants of a table, and the table formatting."""
 import json
 import os
 import subprocess
+import sys
 import time
 
 
@@ -56,3 +57,19 @@ def fmt(x, digits=3):
 
 def check_mark(row):
     return "" if row["ok"] is None else ("OK" if row["ok"] else "FAIL")
+
+
+def instances_in(spec, graphs):
+    """Yields (name, budget, path) for each `graph:budget` of a comma-separated spec."""
+    for inst in spec.split(","):
+        name, budget = inst.split(":")
+        yield name, budget, os.path.join(graphs, name + ".json")
+
+
+def variant_binary(variant, binary, baseline):
+    """The binary a variant runs: the baseline for `before` and `before-V`, else `binary`."""
+    if variant == "before" or variant.startswith("before-"):
+        if baseline is None:
+            sys.exit(f"variant '{variant}' needs --baseline-binary")
+        return baseline
+    return binary

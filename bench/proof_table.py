@@ -19,7 +19,7 @@ import os
 import sys
 import tempfile
 
-from benchlib import check_mark, fmt, solve_checked
+from benchlib import check_mark, fmt, instances_in, solve_checked, variant_binary
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -59,15 +59,10 @@ print("| graph | budget | variant | status | TDI % | bound TDI % | gap | wall s 
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "s.json")
-    for inst in args.instances.split(","):
-        name, budget = inst.split(":")
-        path = os.path.join(args.graphs, name + ".json")
+    for name, budget, path in instances_in(args.instances, args.graphs):
         for v in args.variants.split(","):
-            before = v == "before" or v.startswith("before-")
-            binary = args.baseline_binary if before else args.binary
-            if binary is None:
-                sys.exit(f"variant '{v}' needs --baseline-binary")
-            flags = VARIANTS[v[len("before-"):] if v.startswith("before-") else v]
+            binary = variant_binary(v, args.binary, args.baseline_binary)
+            flags = VARIANTS[v.removeprefix("before-")]
             row = solve_checked(binary, path, budget, out, threads=args.threads, limit=args.time_limit,
                                 extra=["--strategy", args.strategy] + flags)
             d = row["doc"]

@@ -16,10 +16,9 @@ usage: bench/ttef_table.py [--graphs DIR] [--binary PATH] [--baseline-binary PAT
 """
 import argparse
 import os
-import sys
 import tempfile
 
-from benchlib import check_mark, solve_checked
+from benchlib import check_mark, instances_in, solve_checked, variant_binary
 
 here = os.path.dirname(os.path.abspath(__file__))
 parser = argparse.ArgumentParser()
@@ -46,13 +45,9 @@ print("| graph | budget | variant | status | nodes | wall s | nodes/s | TTEF cal
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "s.json")
-    for inst in args.instances.split(","):
-        name, budget = inst.split(":")
-        path = os.path.join(args.graphs, name + ".json")
+    for name, budget, path in instances_in(args.instances, args.graphs):
         for v in args.variants.split(","):
-            binary = args.baseline_binary if v.startswith("before-") else args.binary
-            if binary is None:
-                sys.exit(f"variant '{v}' needs --baseline-binary")
+            binary = variant_binary(v, args.binary, args.baseline_binary)
             extra = ["--strategy", "exact", "--no-cover-bound", "--no-window-bound", "--fail-limit", str(args.fail_limit)] + VARIANTS[v]
             row = solve_checked(binary, path, budget, out, threads=1, limit=3600, extra=extra)
             d = row["doc"]
