@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
-#include <thread>
 
 #include <csignal>
 

@@ -6,8 +6,6 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
-#include <limits>
-#include <thread>
 
 #include <unistd.h>
 
