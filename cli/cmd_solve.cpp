@@ -62,6 +62,9 @@ const char* kSolveHelp =
     "  --no-nogoods               restarts record no nogoods (by default each restart records\n"
     "                             the refuted part of its last branch)\n"
     "  --nogood-length N          record nogoods of at most N literals (default 32)\n"
+    "  --learn                    learn a nogood from every failure of the exact search\n"
+    "                             (conflict analysis over the propagators' explanations)\n"
+    "  --learnt-length N          record learnt nogoods of at most N literals (default 64)\n"
     "  --luby-restarts            keep restarting after a schedule is known (no shaving)\n"
     "  --no-shaving               once a schedule is known, one run until the proof (by default\n"
     "                             probes capped between the bound and the schedule's cost raise\n"
@@ -133,10 +136,11 @@ private:
 int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
-               "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length"},
+               "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length",
+               "--learnt-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
-               "--no-shaving", "--no-window-bound"});
+               "--no-shaving", "--no-window-bound", "--learn"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -164,6 +168,9 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
+    opt.exact.learning = args.flag("--learn");
+    opt.exact.nogoodLimits.learntMaxLength = static_cast<size_t>(args.integer(
+        "--learnt-length", static_cast<long long>(opt.exact.nogoodLimits.learntMaxLength), 1, 1 << 20));
     opt.exact.shaving = !args.flag("--no-shaving");
     opt.exact.windowBound = !args.flag("--no-window-bound");
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "solver/BoundLiteral.h"
+
 namespace moccasin {
 
 using solver::Engine;
@@ -15,10 +17,13 @@ ObjectiveSum::ObjectiveSum(solver::VarId cost, int64_t baseline, std::vector<Ter
 
 void ObjectiveSum::attach(Engine& e) {
     int64_t possible = 0;
+    termOfVar_.assign(static_cast<size_t>(e.numVars()), -1);
     for (size_t i = 0; i < terms_.size(); ++i) {
         e.watch(terms_[i].presence, Event::Fixed, *this, static_cast<int32_t>(i));
         possible += terms_[i].cost;
+        termOfVar_[static_cast<size_t>(terms_[i].presence)] = static_cast<int32_t>(i);
     }
+    totalCost_ = possible;
     presentSum_ = solver::RevInt64(0);
     possibleSum_ = solver::RevInt64(possible);
     e.watch(cost_, Event::UpperBound, *this, -1);
@@ -68,6 +73,36 @@ bool ObjectiveSum::propagateFromScratch(Engine& e) {
     }
     initialized_ = true;
     return filter(e, present, possible);
+}
+
+void ObjectiveSum::explain(const Engine& e, int64_t /*code*/, const solver::BoundLiteral* lit, int64_t pos,
+                           std::vector<solver::BoundLiteral>& reason) const {
+    using solver::BoundLiteral;
+    // Present copies (most expensive first) until their costs exceed `over`.
+    auto present = [&](int64_t over) {
+        int64_t sum = 0;
+        for (size_t i = 0; i < terms_.size() && sum <= over; ++i)
+            if (e.lbAt(terms_[i].presence, pos) >= 1) {
+                sum += terms_[i].cost;
+                reason.push_back(BoundLiteral{terms_[i].presence, true, 1});
+            }
+    };
+    if (lit && lit->var == cost_ && lit->lower) {  // [cost >= v]: present copies costing v - baseline
+        present(lit->value - baseline_ - 1);
+    } else if (lit && lit->var == cost_) {  // [cost <= v]: absent copies leaving at most v - baseline
+        int64_t possible = totalCost_;
+        for (size_t i = 0; i < terms_.size() && possible > lit->value - baseline_; ++i)
+            if (e.ubAt(terms_[i].presence, pos) <= 0) {
+                possible -= terms_[i].cost;
+                reason.push_back(BoundLiteral{terms_[i].presence, false, 0});
+            }
+    } else if (lit) {  // an absent copy: with it the present ones would exceed cost.ub
+        const int64_t ub = e.ubAt(cost_, pos);
+        reason.push_back(BoundLiteral{cost_, false, ub});
+        present(ub - baseline_ - terms_[static_cast<size_t>(termOfVar_[static_cast<size_t>(lit->var)])].cost);
+    } else {  // never reported: failures come from a bound change
+        e.explainByScope(*this, pos, reason);
+    }
 }
 
 }  // namespace moccasin

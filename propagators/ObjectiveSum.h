@@ -5,6 +5,9 @@
 //   cost.ub <= baseline + sum of d over copies not known absent,
 //   an undecided copy whose cost would push the sum of present copies above cost.ub is absent.
 // In branch and bound the search lowers cost.ub to incumbent - 1 at every node.
+// Explanations (learning): each bound is explained by the fewest fixed terms that force it,
+// most expensive first: [cost >= v] by present copies, [cost <= v] by absent ones, an absent
+// copy by cost.ub and present copies that leave no room for it.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -28,6 +31,8 @@ public:
     bool propagate(solver::Engine& e) override;
     bool propagateFromScratch(solver::Engine& e) override;
     bool notify(solver::Engine& e, int32_t watchIndex, solver::EventMask events) override;
+    void explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+                 std::vector<solver::BoundLiteral>& reason) const override;
 
 private:
     bool filter(solver::Engine& e, int64_t presentSum, int64_t possibleSum);
@@ -40,6 +45,8 @@ private:
     solver::RevInt64 presentSum_, possibleSum_;
     std::vector<solver::RevBool> counted_;  // the term's presence was fixed and counted
     bool initialized_ = false;
+    int64_t totalCost_ = 0;               // sum of all terms' costs
+    std::vector<int32_t> termOfVar_;      // per engine variable: its term, or -1
 };
 
 }  // namespace moccasin

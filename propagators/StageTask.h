@@ -53,28 +53,28 @@ inline int64_t endMax(const Engine& e, const StageTask& t) { return e.ub(t.end);
 // "If present" bound changes. Absent tasks are left alone; a change that would empty the domain
 // fails a present task and makes an undecided one absent.
 inline bool setLbIfPresent(Engine& e, const StageTask& t, solver::VarId x, int64_t v, Propagator* by,
-                           int code = 0) {
+                           int64_t code = 0) {
     if (e.isFalse(t.presence) || v <= e.lb(x)) return true;
     if (v > e.ub(x)) return e.isTrue(t.presence) ? e.setLb(x, v, by, code) : e.setUb(t.presence, 0, by, code);
     return e.setLb(x, v, by, code);
 }
 inline bool setUbIfPresent(Engine& e, const StageTask& t, solver::VarId x, int64_t v, Propagator* by,
-                           int code = 0) {
+                           int64_t code = 0) {
     if (e.isFalse(t.presence) || v >= e.ub(x)) return true;
     if (v < e.lb(x)) return e.isTrue(t.presence) ? e.setUb(x, v, by, code) : e.setUb(t.presence, 0, by, code);
     return e.setUb(x, v, by, code);
 }
 // Start bounds are set through the stage: start >= t means stage >= firstStageAtOrAfter(t).
-inline bool setStartMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+inline bool setStartMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int64_t code = 0) {
     return setLbIfPresent(e, t, t.stage, firstStageAtOrAfter(v, t.slot), by, code);
 }
-inline bool setStartMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+inline bool setStartMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int64_t code = 0) {
     return setUbIfPresent(e, t, t.stage, lastStageAtOrBefore(v, t.slot), by, code);
 }
-inline bool setEndMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+inline bool setEndMin(Engine& e, const StageTask& t, int64_t v, Propagator* by, int64_t code = 0) {
     return setLbIfPresent(e, t, t.end, v, by, code);
 }
-inline bool setEndMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int code = 0) {
+inline bool setEndMax(Engine& e, const StageTask& t, int64_t v, Propagator* by, int64_t code = 0) {
     return setUbIfPresent(e, t, t.end, v, by, code);
 }
 

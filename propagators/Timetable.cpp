@@ -1,7 +1,10 @@
 #include "propagators/Timetable.h"
 
 #include <algorithm>
+#include <cassert>
 #include <stdexcept>
+
+#include "solver/BoundLiteral.h"
 
 namespace moccasin {
 
@@ -27,9 +30,11 @@ Timetable::Timetable(std::vector<StageTask> tasks, int64_t capacity, TimetableOp
 }
 
 void Timetable::attach(Engine& e) {
+    taskOfVar_.assign(static_cast<size_t>(e.numVars()), -1);
     for (size_t k = 0; k < tasks_.size(); ++k) {
         const auto i = static_cast<int32_t>(k);
         const StageTask& t = tasks_[k];
+        for (solver::VarId x : {t.presence, t.stage, t.end}) taskOfVar_[static_cast<size_t>(x)] = i;
         e.watch(t.presence, Event::Fixed, *this, kWatchesPerTask * i + kWatchPresence);
         e.watch(t.stage, Event::AnyBound, *this, kWatchesPerTask * i + kWatchStage);
         e.watch(t.end, Event::AnyBound, *this, kWatchesPerTask * i + kWatchEnd);
@@ -153,14 +158,14 @@ bool Timetable::filterTask(Engine& e, int32_t i) {
     const int64_t from = present ? std::max(sMax, eMin) : sMax;
     if (from < eMax) {
         if (auto c = index_.firstAbove(from, threshold); c && *c < eMax) {
-            if (!stagetask::setEndMax(e, t, *c, this, kEndMax)) return false;
+            if (!stagetask::setEndMax(e, t, *c, this, *c)) return false;
             if (stagetask::isAbsent(e, t)) return true;
         }
     }
     // (c) start min; for an undecided task a conflict at or after startMax makes it absent (d).
     const int64_t to = present ? std::min(sMax, eMin) : eMin;
     if (auto c = index_.lastAbove(sMin, to, threshold)) {
-        if (!stagetask::setStartMin(e, t, *c + 1, this, kStartMin)) return false;
+        if (!stagetask::setStartMin(e, t, *c + 1, this, *c)) return false;
     }
     return true;
 }
@@ -188,7 +193,7 @@ bool Timetable::propagateFromScratch(Engine& e) {
     index_.build(profile_);
     e.addWork(tasks_.size() + profile_.size());
 
-    if (index_.maxLevel() > capacity_) return false;  // (a)
+    if (index_.maxLevel() > capacity_) return overload(e);  // (a)
     if (!opts_.filtering) return true;
     for (int32_t i = 0; i < n; ++i) {
         if (!filterTask(e, i)) return false;
@@ -209,7 +214,7 @@ bool Timetable::propagate(Engine& e) {
     }
     applyDeltas(e);
 
-    bool ok = index_.maxLevel() <= capacity_;  // (a)
+    bool ok = index_.maxLevel() <= capacity_ || overload(e);  // (a)
     if (ok && opts_.filtering) {
         size_t examined = touched_.size();
         for (size_t k = 0; k < touched_.size() && ok; ++k) ok = filterTask(e, touched_[k]);
@@ -253,6 +258,50 @@ void Timetable::onBacktrack(Engine& e) {
     }
     log_.resize(keep);
     applyDeltas(e);
+}
+
+}  // namespace moccasin
+
+namespace moccasin {
+
+bool Timetable::overload(Engine& e) {
+    e.setFailureCode(*this, index_.firstAbove(solver::kMinValue, capacity_).value_or(0));
+    return false;
+}
+
+void Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* lit, int64_t pos,
+                        std::vector<solver::BoundLiteral>& reason) const {
+    using solver::BoundLiteral;
+    const int32_t self = lit ? taskOfVar_[static_cast<size_t>(lit->var)] : -1;
+    int64_t room = capacity_;  // the other tasks' demands at t exceed this
+    if (self >= 0) {
+        const StageTask& s = tasks_[static_cast<size_t>(self)];
+        room -= s.demand;
+        if (lit->var != s.stage) reason.push_back(BoundLiteral{s.stage, false, stagetask::lastStageAtOrBefore(t, s.slot)});
+        if (lit->var != s.end) reason.push_back(BoundLiteral{s.end, true, t + 1});
+    }
+    // Tasks whose compulsory part covered t before entry pos. Bounds only tighten, so they
+    // cover t now as well: the current domains filter first, the bounds at pos decide.
+    std::vector<int32_t>& covering = explainScratch_;
+    covering.clear();
+    for (int32_t j : byDemand_) {
+        if (j == self) continue;
+        const StageTask& u = tasks_[static_cast<size_t>(j)];
+        if (!stagetask::isPresent(e, u) || stagetask::startMax(e, u) > t || stagetask::endMin(e, u) <= t) continue;
+        if (e.lbAt(u.presence, pos) < 1 || eventOf(e.ubAt(u.stage, pos), u.slot) > t || e.lbAt(u.end, pos) <= t) continue;
+        covering.push_back(j);
+    }
+    // Largest demands first (byDemand_ order), until they exceed the room.
+    int64_t sum = 0;
+    for (int32_t j : covering) {
+        if (sum > room) break;
+        const StageTask& u = tasks_[static_cast<size_t>(j)];
+        sum += u.demand;
+        reason.push_back(BoundLiteral{u.presence, true, 1});
+        reason.push_back(BoundLiteral{u.stage, false, stagetask::lastStageAtOrBefore(t, u.slot)});
+        reason.push_back(BoundLiteral{u.end, true, t + 1});
+    }
+    assert(sum > room && "Timetable::explain: the covering tasks must overload t");
 }
 
 }  // namespace moccasin

@@ -23,6 +23,13 @@
 // (b) and (c) change only startMin, endMax and presence (to false), none of which enter P or the
 // conclusions of the rules, so one pass is a fixpoint: the propagator is idempotent.
 //
+// Explanations (learning, solver/ConflictAnalysis.h). Every change and failure carries as its
+// inference code the conflict point t it comes from. Pointwise explanation: the tasks whose
+// compulsory parts cover t, largest demands first, until their demands exceed what t can hold
+// next to the task changed, each as [present], [starts at or before t], [ends after t]; plus,
+// for the task changed, that it would cover t: (b) [starts at or before t], (c) [ends after t],
+// (d) both. An overload (a) is explained at its first point.
+//
 // Complexity. P is kept as sorted breakpoints (propagators/Profile.h) with a max tree over them;
 // every rule is one O(log T) tree query. Nothing is indexed by event.
 //  - propagateFromScratch: gather the compulsory parts, sort, sweep, filter every task:
@@ -62,8 +69,6 @@ struct TimetableOptions {
 
 class Timetable final : public solver::Propagator {
 public:
-    // Inference codes passed with the changes (reserved for explanations).
-    enum Rule : int { kEndMax = 1, kStartMin = 2 };
 
     // Throws std::invalid_argument on a negative demand.
     Timetable(std::vector<StageTask> tasks, int64_t capacity, TimetableOptions opts = {});
@@ -76,6 +81,8 @@ public:
     bool propagateFromScratch(solver::Engine& e) override;
     bool notify(solver::Engine& e, int32_t watchIndex, solver::EventMask events) override;
     void onBacktrack(solver::Engine& e) override;
+    void explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+                 std::vector<solver::BoundLiteral>& reason) const override;
 
     const std::vector<StageTask>& tasks() const { return tasks_; }
     int64_t capacity() const { return capacity_; }
@@ -109,6 +116,8 @@ private:
     bool meetsIncrease(int64_t lo, int64_t hi) const;  // [lo, hi) meets increases_
     bool regionsMeetIncrease(const solver::Engine& e, int32_t i) const;
     void touch(int32_t i);
+    // Rule (a): records the first overloaded point for explain() and returns false.
+    bool overload(solver::Engine& e);
     // Rules (b), (c), (d) for one task against the current profile.
     bool filterTask(solver::Engine& e, int32_t i);
 
@@ -123,6 +132,9 @@ private:
     std::vector<LogEntry> log_;  // contributions replaced above level 0, oldest first
     solver::RevInt64 logSize_{0};
     bool needFull_ = true;   // the next propagate() must run from scratch (first call)
+
+    std::vector<int32_t> taskOfVar_;  // per engine variable: the task it belongs to, or -1
+    mutable std::vector<int32_t> explainScratch_;
 
     std::vector<int32_t> touched_;  // tasks changed since the last call (see notify)
     std::vector<uint8_t> isTouched_;

@@ -102,9 +102,16 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
     }
     TreeSearch search(model, incumbent, opt.seed);
     solver::NogoodStore* nogoods = nullptr;
-    if (opt.nogoods && opt.restarts && !exhausted) {
+    solver::ConflictAnalysis analysis(opt.nogoodLimits.learntMaxLength);
+    if (((opt.nogoods && opt.restarts) || opt.learning) && !exhausted) {
         nogoods = &model.engine().addPropagator(std::make_unique<solver::NogoodStore>());
-        search.setNogoodStore(nogoods, opt.nogoodLimits);
+        NogoodLimits limits = opt.nogoodLimits;
+        limits.restartNogoods = opt.nogoods && opt.restarts;
+        search.setNogoodStore(nogoods, limits);
+    }
+    if (opt.learning && !exhausted) {
+        model.engine().setLearning(true);
+        search.setLearning(&analysis);
     }
     bool limitHit = false;
     BoundShaver shaver;
@@ -203,6 +210,26 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                                         {"literals", nogoods->literals()},
                                         {"unit_at_root", nogoods->unitAtRoot()},
                                         {"prunings", nogoods->units()}};
+    }
+    if (opt.learning) {
+        const solver::LearningStats& ls = analysis.stats();
+        result.statistics["learning"] = {{"conflicts", ls.conflicts},
+                                         {"learnt", ls.learnt},
+                                         {"given_up", ls.givenUp},
+                                         {"literals", ls.literals},
+                                         {"explanations", ls.explanations},
+                                         {"bad_explanations", ls.badExplanations}};
+        nlohmann::json by = nlohmann::json::object();
+        const solver::Engine& e = model.engine();
+        for (size_t id = 0; id < analysis.explanationsBy().size(); ++id) {
+            const std::string name(e.propagator(static_cast<solver::PropId>(id)).name());
+            if (analysis.explanationsBy()[id] == 0) continue;
+            nlohmann::json& entry = by[name];
+            if (entry.is_null()) entry = {{"explanations", uint64_t{0}}, {"given_up_at", uint64_t{0}}};
+            entry["explanations"] = entry["explanations"].get<uint64_t>() + analysis.explanationsBy()[id];
+            entry["given_up_at"] = entry["given_up_at"].get<uint64_t>() + analysis.givenUpAt()[id];
+        }
+        result.statistics["learning"]["by_propagator"] = by;
     }
     return result;
 }

@@ -51,6 +51,8 @@ struct ExactOptions {
     // TreeSearch::setNogoodStore), so restarted runs do not search it again.
     bool nogoods = true;
     NogoodLimits nogoodLimits;
+    // Learn a nogood from every failure (solver/ConflictAnalysis.h), recorded in the same store.
+    bool learning = false;
     uint64_t seed = 0;
     ModelOptions model;
     // A root lower bound the caller already proved (combined with the search's own).

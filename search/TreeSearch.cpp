@@ -14,6 +14,13 @@ bool TreeSearch::boundObjective() {
     return ub == Incumbent::kNone || e_.setUb(model_.costVar(), ub);
 }
 
+void TreeSearch::learn() {
+    if (!analysis_ || !nogoods_ || !analysis_->analyze(e_, learnt_)) return;
+    if (nogoods_->literals() + static_cast<int64_t>(learnt_.size()) > nogoodLimits_.maxLiterals) return;
+    nogoods_->addLearnt(e_, std::move(learnt_));
+    learnt_.clear();
+}
+
 TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source) {
     jitter_ = jitter;
     source_ = source;
@@ -22,9 +29,11 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     std::vector<Frame> stack;
     Outcome outcome = Outcome::Exhausted;
     e_.pushLevel();
+    if (nogoods_ && nogoods_->hasPendingLearnt()) e_.schedule(*nogoods_);
     Frame first;
     if (!boundObjective() || !e_.fixpoint()) {
         ++failures_;
+        learn();
     } else {
         completion_.setScope();  // every node of this run lies below this one
         if (branchOrSolution(first)) {
@@ -49,10 +58,12 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
         }
         e_.popToLevel(f.level);
         e_.pushLevel();
+        if (nogoods_ && nogoods_->hasPendingLearnt()) e_.schedule(*nogoods_);
         const Decision d = f.alt[f.next++];
         ++nodes_;
         if (!d.apply(e_) || !boundObjective() || !e_.fixpoint()) {
             ++failures_;
+            learn();
             continue;
         }
         Frame child;
@@ -62,7 +73,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
         }
     }
     std::vector<std::vector<Decision>> learnt;
-    if (outcome == Outcome::FailLimit && nogoods_ && base == 0 && costCap_ == Incumbent::kNone) learnt = refutedBranches(stack);
+    if (outcome == Outcome::FailLimit && nogoods_ && nogoodLimits_.restartNogoods && base == 0 && costCap_ == Incumbent::kNone) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
         if (nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals) continue;

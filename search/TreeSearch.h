@@ -20,6 +20,7 @@
 #include "search/Incumbent.h"
 #include "search/RematModel.h"
 #include "solver/BoundLiteral.h"
+#include "solver/ConflictAnalysis.h"
 #include "solver/NogoodStore.h"
 
 namespace moccasin {
@@ -33,6 +34,10 @@ struct NogoodLimits {
     // Recording stops once the store holds this many literals (16 bytes each: 160 MB), so that a
     // search without a time limit does not grow without bound.
     int64_t maxLiterals = 10'000'000;
+    // False: runs stopped by their failure limit record no nogoods (only learnt ones are kept).
+    bool restartNogoods = true;
+    // Nogoods learnt from conflicts (TreeSearch::setLearning) longer than this are not recorded.
+    size_t learntMaxLength = 64;
 };
 
 // Asked when a run under a cost cap (TreeSearch::setCostCap) reaches its failure limit. It may
@@ -67,6 +72,11 @@ public:
     }
     uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
 
+    // Learning: at every failure below a node, the conflict is analysed (solver/ConflictAnalysis.h)
+    // and the nogood recorded in the store, which must be set and outlive the runs. The engine's
+    // learning must be on. Learnt nogoods hold in the model itself, so capped runs keep them.
+    void setLearning(solver::ConflictAnalysis* analysis) { analysis_ = analysis; }
+
     // Runs look only for schedules costing at most `cap` (and less than the incumbent), so an
     // exhausted run proves that none costs that little (search/BoundShaving.h). Nogoods learnt
     // under a cap hold only for that cap, so capped runs record none. Incumbent::kNone: no cap.
@@ -90,6 +100,8 @@ private:
     };
 
     bool boundObjective();
+    // After a failure: learns a nogood from it when learning is on.
+    void learn();
     std::vector<std::vector<Decision>> refutedBranches(const std::vector<Frame>& stack) const;
     bool branchOrSolution(Frame& f);
     void tryCompletion(const StagedPlan& completion);
@@ -108,6 +120,8 @@ private:
     CapLowering* capLowering_ = nullptr;
     solver::NogoodStore* nogoods_ = nullptr;
     NogoodLimits nogoodLimits_;
+    solver::ConflictAnalysis* analysis_ = nullptr;
+    std::vector<solver::BoundLiteral> learnt_;  // scratch
 };
 
 }  // namespace moccasin

@@ -18,7 +18,9 @@ struct BoundLiteral {
     bool isFalse(const Engine& e) const { return lower ? e.ub(var) < value : e.lb(var) > value; }
     BoundLiteral negation() const { return lower ? BoundLiteral{var, false, value - 1} : BoundLiteral{var, true, value + 1}; }
     // Makes the literal true; false (and the engine failed) when it is false.
-    bool apply(Engine& e, Propagator* by = nullptr) const { return lower ? e.setLb(var, value, by) : e.setUb(var, value, by); }
+    bool apply(Engine& e, Propagator* by = nullptr, int64_t code = 0) const {
+        return lower ? e.setLb(var, value, by, code) : e.setUb(var, value, by, code);
+    }
     bool operator==(const BoundLiteral&) const = default;
 };
 

@@ -1,5 +1,7 @@
 #include "solver/Engine.h"
 
+#include "solver/BoundLiteral.h"
+
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,7 @@ VarId Engine::addVar(int64_t lb, int64_t ub) {
     }
     bounds_.push_back(Bounds{lb, ub});
     watchers_.emplace_back();
+    if (learning_) implications_.resize(numVars());
     return static_cast<VarId>(bounds_.size() - 1);
 }
 
@@ -24,6 +27,7 @@ void Engine::install(std::unique_ptr<Propagator> p) {
     ref.priority_ = ref.priority();
     ref.idempotent_ = ref.idempotent();
     props_.push_back(std::move(p));
+    scopes_.emplace_back();
     ref.attach(*this);
     if (!ref.queued_) enqueue(ref);
 }
@@ -32,6 +36,26 @@ void Engine::watch(VarId x, EventMask mask, Propagator& p, int32_t watchIndex) {
     assert(x >= 0 && x < numVars());
     assert(p.id_ >= 0 && "watch() is called from attach(), after addPropagator");
     watchers_[x].push_back(Watcher{&p, watchIndex, mask});
+    std::vector<VarId>& scope = scopes_[static_cast<size_t>(p.id_)];
+    if (scope.empty() || scope.back() != x) scope.push_back(x);
+}
+
+void Engine::setLearning(bool on) {
+    if (level() != 0) throw std::logic_error("Engine::setLearning: switched at level 0 only");
+    learning_ = on;
+    if (on) implications_.resize(numVars());
+}
+
+void Engine::explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const {
+    for (VarId x : scopes_[static_cast<size_t>(p.id_)]) {
+        reason.push_back(BoundLiteral{x, true, lbAt(x, pos)});
+        reason.push_back(BoundLiteral{x, false, ubAt(x, pos)});
+    }
+}
+
+void Propagator::explain(const Engine& engine, int64_t /*code*/, const BoundLiteral* /*lit*/, int64_t pos,
+                         std::vector<BoundLiteral>& reason) const {
+    engine.explainByScope(*this, pos, reason);
 }
 
 void Engine::requestBacktrackCallback(Propagator& p) {
@@ -58,7 +82,11 @@ void Engine::changed(VarId x, EventMask events, Propagator* by) {
     }
 }
 
-bool Engine::failOn(Propagator* /*by*/) {
+bool Engine::failOn(Propagator* by, VarId x, bool lower, int64_t value, int64_t code) {
+    if (learning_ && !conflictSet_) {
+        conflict_ = Conflict{by, code, true, x, lower, value};
+        conflictSet_ = true;
+    }
     markFailed();
     return false;
 }
@@ -107,6 +135,8 @@ bool Engine::fixpoint() {
         ++stats_.work;
         if (!ok || failed_) {
             ++p->stats_.failures;
+            // A propagator that returned false without a failing change: its whole state failed.
+            if (learning_ && !conflictSet_) conflict_ = Conflict{p, 0, false, -1, false, 0}, conflictSet_ = true;
             markFailed();
             cancelQueue();
             return false;
@@ -131,6 +161,9 @@ void Engine::popToLevel(int32_t target) {
     ++stats_.backtracks;
     cancelQueue();
     trail_.popToLevel(target, listenerScratch_);
+    if (learning_) implications_.popToLevel(target);
+    conflictSet_ = false;
+    conflict_ = Conflict{};
     failed_ = rootFailed_;
     if (listenerScratch_.empty()) return;
     // A propagator may have asked at several popped levels: call it once.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "solver/Events.h"
+#include "solver/Implications.h"
 #include "solver/Propagator.h"
 #include "solver/PropagatorQueue.h"
 #include "solver/Stats.h"
@@ -19,6 +20,8 @@
 #include "solver/Types.h"
 
 namespace moccasin::solver {
+
+struct BoundLiteral;
 
 class Engine {
 public:
@@ -44,11 +47,11 @@ public:
     bool isFalse(VarId b) const { return bounds_[b].ub <= 0; }
 
     // ---- Domain changes. `by` is the propagator making the change (nullptr for a search
-    // decision); `inferenceCode` names the propagator's rule, reserved for explanations. Each
+    // decision); `inferenceCode` names the propagator's rule, handed back to its explain() when learning. Each
     // returns false, and puts the engine in the failed state, when the domain would become empty.
-    bool setLb(VarId x, int64_t v, Propagator* by = nullptr, int inferenceCode = 0);
-    bool setUb(VarId x, int64_t v, Propagator* by = nullptr, int inferenceCode = 0);
-    bool fix(VarId x, int64_t v, Propagator* by = nullptr, int inferenceCode = 0);
+    bool setLb(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
+    bool setUb(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
+    bool fix(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
     // Puts the engine in the failed state (e.g. search found a bound it cannot meet).
     void markFailed();
     bool failed() const { return failed_; }
@@ -86,6 +89,40 @@ public:
     void popToLevel(int32_t target);
     Trail& trail() { return trail_; }
 
+    // ---- Learning (solver/ConflictAnalysis.h). While on, every bound change above level 0 is
+    // recorded with what made it (solver/Implications.h), and a failure records its conflict.
+    // Switched at level 0 only.
+    void setLearning(bool on);
+    bool learning() const { return learning_; }
+    const Implications& implications() const { return implications_; }
+    // The bounds of x just before implication-trail entry `pos` (implications().size(): now).
+    int64_t lbAt(VarId x, int64_t pos) const { return implications_.boundAt(x, true, pos, bounds_[x].lb); }
+    int64_t ubAt(VarId x, int64_t pos) const { return implications_.boundAt(x, false, pos, bounds_[x].ub); }
+    // The last failure, while the engine is failed and learning is on. `by` is the propagator
+    // that failed (nullptr: a search decision, or no failure recorded). With `hasLiteral`, the
+    // failure was the change [var >= value] (lower) or [var <= value] that would have emptied the
+    // domain; without, the propagator returned false (its explain() gets a null literal).
+    struct Conflict {
+        Propagator* by = nullptr;
+        int64_t code = 0;
+        bool hasLiteral = false;
+        VarId var = -1;
+        bool lower = false;
+        int64_t value = 0;
+    };
+    const Conflict& conflict() const { return conflict_; }
+    // The default explanation (Propagator::explain): the bounds at `pos` of every variable `p`
+    // watches, as literals [x >= lb] and [x <= ub].
+    void explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const;
+    // Lets a propagator that fails by returning false name the rule (its explain() gets `code`).
+    void setFailureCode(Propagator& by, int64_t code) {
+        if (learning_ && !conflictSet_) conflict_ = Conflict{&by, code, false, -1, false, 0}, conflictSet_ = true;
+    }
+    // Runs `p` at the next fixpoint (the nogood store, after learning a nogood).
+    void schedule(Propagator& p) {
+        if (!p.queued_) enqueue(p);
+    }
+
     // ---- Statistics.
     const EngineStats& stats() const { return stats_; }
     // Lets an expensive propagator charge its inner loops to the deterministic work counter.
@@ -110,7 +147,10 @@ private:
     void cancelQueue();
     // Counts the change and notifies the watchers of x; `events` always includes the raw bits.
     void changed(VarId x, EventMask events, Propagator* by);
-    bool failOn(Propagator* by);
+    bool failOn(Propagator* by, VarId x, bool lower, int64_t value, int64_t code);
+    void record(VarId x, bool lower, int64_t value, int64_t old, Propagator* by, int64_t code) {
+        if (learning_ && level() > 0) implications_.record(x, lower, value, old, by, code, level());
+    }
     bool run(Propagator& p);
 
     std::vector<Bounds> bounds_;
@@ -124,46 +164,56 @@ private:
     bool fromScratch_ = false;
     bool timing_ = true;
     EngineStats stats_;
+    bool learning_ = false;
+    bool conflictSet_ = false;
+    Conflict conflict_;
+    Implications implications_;
+    std::vector<std::vector<VarId>> scopes_;  // per propagator: the variables it watches
     std::vector<int32_t> listenerScratch_;      // reused by popToLevel: no allocation per pop
     std::vector<Propagator*> callbackScratch_;
 };
 
 // The three domain changes are inline: they are the hot path of every propagator.
 
-inline bool Engine::setLb(VarId x, int64_t v, Propagator* by, int /*inferenceCode*/) {
+inline bool Engine::setLb(VarId x, int64_t v, Propagator* by, int64_t inferenceCode) {
     assert(by == nullptr || by == running_);
     Bounds& d = bounds_[x];
     if (v <= d.lb) return true;
-    if (v > d.ub) return failOn(by);
+    if (v > d.ub) return failOn(by, x, true, v, inferenceCode);
     trail_.save(&d.lb);
+    record(x, true, v, d.lb, by, inferenceCode);
     d.lb = v;
     changed(x, d.lb == d.ub ? EventMask(Event::LowerBound | Event::Fixed) : Event::LowerBound, by);
     return true;
 }
 
-inline bool Engine::setUb(VarId x, int64_t v, Propagator* by, int /*inferenceCode*/) {
+inline bool Engine::setUb(VarId x, int64_t v, Propagator* by, int64_t inferenceCode) {
     assert(by == nullptr || by == running_);
     Bounds& d = bounds_[x];
     if (v >= d.ub) return true;
-    if (v < d.lb) return failOn(by);
+    if (v < d.lb) return failOn(by, x, false, v, inferenceCode);
     trail_.save(&d.ub);
+    record(x, false, v, d.ub, by, inferenceCode);
     d.ub = v;
     changed(x, d.lb == d.ub ? EventMask(Event::UpperBound | Event::Fixed) : Event::UpperBound, by);
     return true;
 }
 
-inline bool Engine::fix(VarId x, int64_t v, Propagator* by, int /*inferenceCode*/) {
+inline bool Engine::fix(VarId x, int64_t v, Propagator* by, int64_t inferenceCode) {
     assert(by == nullptr || by == running_);
     Bounds& d = bounds_[x];
-    if (v < d.lb || v > d.ub) return failOn(by);
+    if (v > d.ub) return failOn(by, x, true, v, inferenceCode);
+    if (v < d.lb) return failOn(by, x, false, v, inferenceCode);
     EventMask events = 0;
     if (d.lb != v) {
         trail_.save(&d.lb);
+        record(x, true, v, d.lb, by, inferenceCode);
         d.lb = v;
         events |= Event::LowerBound;
     }
     if (d.ub != v) {
         trail_.save(&d.ub);
+        record(x, false, v, d.ub, by, inferenceCode);
         d.ub = v;
         events |= Event::UpperBound;
     }

@@ -71,10 +71,7 @@ bool NogoodStore::add(Engine& engine, std::vector<BoundLiteral> literals) {
     if (engine.level() != 0) throw std::logic_error("NogoodStore::add: nogoods are recorded at level 0");
     if (literals.empty()) return false;
     if (!normalize(literals)) return true;
-    if (watches_.size() < 2 * static_cast<size_t>(engine.numVars())) {
-        watches_.resize(2 * static_cast<size_t>(engine.numVars()));
-        watched_.resize(2 * static_cast<size_t>(engine.numVars()), 0);
-    }
+    ensureLists(engine);
     const int nonTrue = frontNonTrue(engine, literals);
     if (nonTrue == 0) return false;
     if (nonTrue == 1) {
@@ -89,6 +86,67 @@ bool NogoodStore::add(Engine& engine, std::vector<BoundLiteral> literals) {
     watchLiteral(engine, id, 0);
     watchLiteral(engine, id, 1);
     return true;
+}
+
+void NogoodStore::ensureLists(const Engine& engine) {
+    if (watches_.size() < 2 * static_cast<size_t>(engine.numVars())) {
+        watches_.resize(2 * static_cast<size_t>(engine.numVars()));
+        watched_.resize(2 * static_cast<size_t>(engine.numVars()), 0);
+    }
+}
+
+void NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) {
+    if (literals.empty() || !normalize(literals)) return;
+    ensureLists(engine);
+    // Watched slots: the two literals made true last.
+    const Implications& imp = engine.implications();
+    auto entry = [&](const BoundLiteral& l) { return imp.entryOf(l.var, l.lower, l.value); };
+    for (int slot = 0; slot < 2 && static_cast<size_t>(slot) < literals.size(); ++slot) {
+        size_t best = static_cast<size_t>(slot);
+        for (size_t k = best + 1; k < literals.size(); ++k)
+            if (entry(literals[k]) > entry(literals[best])) best = k;
+        std::swap(literals[static_cast<size_t>(slot)], literals[best]);
+    }
+    // A single literal gets a second one that is always true, so that it has two watches:
+    // the nogood then says that its first literal is never true.
+    if (literals.size() == 1) literals.push_back(BoundLiteral{literals[0].var, !literals[0].lower,
+                                                              literals[0].lower ? kMaxValue : kMinValue});
+    literals_ += static_cast<int64_t>(literals.size());
+    ++learnt_;
+    nogoods_.push_back(std::move(literals));
+    const auto id = static_cast<int32_t>(nogoods_.size() - 1);
+    watchLiteral(engine, id, 0);
+    watchLiteral(engine, id, 1);
+    learntPending_.push_back(id);
+}
+
+// After the backtrack that follows a learnt nogood: the nogood is unit when its second watched
+// literal is still true (all the others were true before it), and then it propagates now.
+bool NogoodStore::checkLearnt(Engine& engine) {
+    bool ok = true;
+    for (int32_t id : learntPending_) {
+        if (!ok) break;
+        const std::vector<BoundLiteral>& lits = nogoods_[static_cast<size_t>(id)];
+        if (!lits[1].isTrue(engine) || lits[0].isFalse(engine)) continue;
+        bool allOthersTrue = true;
+        for (size_t k = 2; k < lits.size() && allOthersTrue; ++k) allOthersTrue = lits[k].isTrue(engine);
+        if (!allOthersTrue) continue;  // watches stay valid: a non-true literal beyond slot 1
+        if (lits[0].isTrue(engine)) {
+            engine.setFailureCode(*this, id);
+            ok = false;
+        } else {
+            ok = lits[0].negation().apply(engine, this, id);
+            pending_.push_back(listOf(lits[0].negation()));
+        }
+    }
+    learntPending_.clear();
+    return ok;
+}
+
+void NogoodStore::explain(const Engine& /*engine*/, int64_t code, const BoundLiteral* lit, int64_t /*pos*/,
+                          std::vector<BoundLiteral>& reason) const {
+    for (const BoundLiteral& l : nogoods_[static_cast<size_t>(code)])
+        if (!lit || l.var != lit->var || l.lower == lit->lower) reason.push_back(l);
 }
 
 bool NogoodStore::process(Engine& engine, int32_t listId) {
@@ -123,8 +181,9 @@ bool NogoodStore::process(Engine& engine, int32_t listId) {
         const BoundLiteral& last = lits[1 - slot];
         if (last.isTrue(engine)) {
             ok = false;  // every literal true: the nogood is violated
+            engine.setFailureCode(*this, w.nogood);
         } else {
-            ok = last.negation().apply(engine, this);
+            ok = last.negation().apply(engine, this, w.nogood);
             // We are idempotent: the engine will not tell us about our own change.
             pending_.push_back(listOf(last.negation()));
         }
@@ -135,6 +194,10 @@ bool NogoodStore::process(Engine& engine, int32_t listId) {
 }
 
 bool NogoodStore::propagate(Engine& engine) {
+    if (!learntPending_.empty() && !checkLearnt(engine)) {
+        pending_.clear();
+        return false;
+    }
     while (!pending_.empty()) {
         const int32_t list = pending_.back();
         pending_.pop_back();
@@ -155,9 +218,12 @@ bool NogoodStore::scanOnce(Engine& engine, bool& changed) {
                 open = &l;
                 if (++nonTrue > 1) break;
             }
-        if (nonTrue == 0) return false;
+        if (nonTrue == 0) {
+            engine.setFailureCode(*this, static_cast<int32_t>(&lits - nogoods_.data()));
+            return false;
+        }
         if (nonTrue == 1 && !open->isFalse(engine)) {
-            if (!open->negation().apply(engine, this)) return false;
+            if (!open->negation().apply(engine, this, static_cast<int32_t>(&lits - nogoods_.data()))) return false;
             pending_.push_back(listOf(open->negation()));  // for the watches (propagateFromScratch)
             changed = true;
         }

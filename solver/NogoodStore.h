@@ -43,7 +43,21 @@ public:
     // nogood is violated.
     bool add(Engine& engine, std::vector<BoundLiteral> literals);
 
+    // Records a nogood learnt from a conflict (solver/ConflictAnalysis.h) at any level, while all
+    // its literals are true (the engine is failed). It watches the two literals made true last,
+    // so that after the search backtracks the watches are the ones a SAT solver would pick. The
+    // first propagate() after that checks it once (Engine::schedule), so a nogood unit after the
+    // backtrack propagates at once. Literal limits are the caller's.
+    void addLearnt(Engine& engine, std::vector<BoundLiteral> literals);
+    bool hasPendingLearnt() const { return !learntPending_.empty(); }
+    int64_t learnt() const { return learnt_; }
+
+    // Propagation by nogood `code`: the other literals; a violation (null lit): all of them.
+    void explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
+                 std::vector<BoundLiteral>& reason) const override;
+
     int64_t size() const { return static_cast<int64_t>(nogoods_.size()); }
+    const std::vector<BoundLiteral>& nogood(int64_t i) const { return nogoods_[static_cast<size_t>(i)]; }
     int64_t literals() const { return literals_; }
     int64_t units() const { return static_cast<int64_t>(stats().prunings); }  // bounds set by a nogood
     int64_t unitAtRoot() const { return unitAtRoot_; }    // nogoods unit when recorded (a bound at level 0)
@@ -67,7 +81,10 @@ private:
     std::vector<char> watched_;                // per watch list: Engine::watch already called
     std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed
     std::vector<Watch> moved_;                 // scratch: watches moved onto the list being processed
-    int64_t literals_ = 0, unitAtRoot_ = 0;
+    std::vector<int32_t> learntPending_;       // learnt nogoods not checked since they were added
+    int64_t literals_ = 0, unitAtRoot_ = 0, learnt_ = 0;
+    bool checkLearnt(Engine& engine);
+    void ensureLists(const Engine& engine);
 };
 
 }  // namespace moccasin::solver

@@ -18,6 +18,7 @@
 #pragma once
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "solver/Events.h"
 #include "solver/Stats.h"
@@ -26,6 +27,7 @@
 namespace moccasin::solver {
 
 class Engine;
+struct BoundLiteral;
 
 class Propagator {
 public:
@@ -49,6 +51,15 @@ public:
     // A watched variable changed: `watchIndex` is the index given to Engine::watch and `events`
     // the events of this change that the watch asked for. Return true to be enqueued.
     virtual bool notify(Engine& /*engine*/, int32_t /*watchIndex*/, EventMask /*events*/) { return true; }
+
+    // Learning (solver/ConflictAnalysis.h). Appends to `reason` bound literals that were true
+    // just before implication-trail entry `pos` (read the bounds then with Engine::lbAt/ubAt)
+    // and imply `*lit`, the change of that entry, made with inference code `code`. With a null
+    // `lit`, they imply this propagator's failure reported with `code` (pos: now). The default is
+    // the bounds at pos of every variable the propagator watches (Engine::explainByScope), which
+    // is right for any propagator that reads only the variables it watches.
+    virtual void explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
+                         std::vector<BoundLiteral>& reason) const;
 
     // Called once after a popToLevel that popped a level in which this propagator called
     // Engine::requestBacktrackCallback. Domains and Rev values are already restored.

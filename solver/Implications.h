@@ -1,0 +1,85 @@
+// The implication trail that learning reads: every bound change above level 0, in the order it
+// was made, with what made it (a propagator and its inference code, or a search decision).
+// Kept only while learning is on (Engine::setLearning).
+//
+// Invariants: entries are in the order of the changes; entry i's `prev` is the previous entry of
+// the same bound (variable and direction), or -1, so each bound's entries form a chain of
+// strictly tightening values whose first `old` is the bound at level 0; a pop removes the entries
+// of the popped levels and restores the chains' heads. Level-0 changes are not recorded: they
+// hold for the rest of the search, so a literal they make true needs no reason.
+#pragma once
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+#include "solver/Types.h"
+
+namespace moccasin::solver {
+
+class Propagator;
+
+struct Implication {
+    VarId var;
+    bool lower;         // the change raised lb (else it lowered ub)
+    int32_t level;
+    int32_t prev;       // previous entry of the same bound, or -1
+    int64_t code;       // the propagator's inference code
+    Propagator* by;     // nullptr: a search decision
+    int64_t value;      // the new bound
+    int64_t old;        // the bound before
+};
+
+class Implications {
+public:
+    void resize(int32_t numVars) { head_.resize(2 * static_cast<size_t>(numVars), -1); }
+
+    void record(VarId x, bool lower, int64_t value, int64_t old, Propagator* by, int64_t code, int32_t level) {
+        int32_t& head = head_[listOf(x, lower)];
+        entries_.push_back(Implication{x, lower, level, head, code, by, value, old});
+        head = static_cast<int32_t>(entries_.size() - 1);
+    }
+
+    // Removes the entries of levels above `target`.
+    void popToLevel(int32_t target) {
+        while (!entries_.empty() && entries_.back().level > target) {
+            head_[listOf(entries_.back().var, entries_.back().lower)] = entries_.back().prev;
+            entries_.pop_back();
+        }
+    }
+
+    int64_t size() const { return static_cast<int64_t>(entries_.size()); }
+    const Implication& operator[](int64_t i) const { return entries_[static_cast<size_t>(i)]; }
+
+    // The bound of x before entry `pos` was made (pos = size(): now), given the bound now.
+    int64_t boundAt(VarId x, bool lower, int64_t pos, int64_t now) const {
+        int32_t i = head_[listOf(x, lower)];
+        int64_t value = now;
+        while (i >= 0 && i >= pos) {
+            value = entries_[static_cast<size_t>(i)].old;
+            i = entries_[static_cast<size_t>(i)].prev;
+        }
+        return i >= 0 ? entries_[static_cast<size_t>(i)].value : value;
+    }
+
+    // The first entry that made [x >= v] (lower) or [x <= v] true, or -1 when it has been true
+    // since level 0. The literal must be true now.
+    int32_t entryOf(VarId x, bool lower, int64_t v) const {
+        int32_t found = -1;
+        for (int32_t i = head_[listOf(x, lower)]; i >= 0; i = entries_[static_cast<size_t>(i)].prev) {
+            const Implication& e = entries_[static_cast<size_t>(i)];
+            if (lower ? e.value < v : e.value > v) break;
+            found = i;
+        }
+        if (found < 0) return -1;
+        const int64_t before = entries_[static_cast<size_t>(found)].old;
+        return (lower ? before >= v : before <= v) ? -1 : found;
+    }
+
+private:
+    static size_t listOf(VarId x, bool lower) { return 2 * static_cast<size_t>(x) + (lower ? 1 : 0); }
+
+    std::vector<Implication> entries_;
+    std::vector<int32_t> head_;  // per bound: the latest entry, or -1
+};
+
+}  // namespace moccasin::solver
