@@ -3,7 +3,8 @@
 `--strategy auto`, `--threads 2`, 60 s) per instance and variant, and prints a markdown table:
 status, best TDI, proven lower bound as a TDI, the gap between them, wall time (the time to the
 proof when optimal), the exact search's nodes and nodes per second, the stage-cut bound's calls,
-the exact search's restarts and the nogoods they recorded, its shaving probes (exhausted of all), the bound from windows of stages as a TDI (with the
+the exact search's restarts and the nogoods they recorded (+ the nogoods learnt from failures,
+with --learn), its shaving probes (exhausted of all), the bound from windows of stages as a TDI (with the
 windows' searches that ended in a proof, of all),
 and `moccasin check` of the schedule.
 
@@ -45,6 +46,8 @@ VARIANTS = {
     "no-cover-ttef": ["--no-cover-bound", "--ttef"],
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
+    "learn": ["--learn"],               # a nogood learnt from every failure (conflict analysis)
+    "learn-256": ["--learn", "--learnt-length", "256"],  # ... keeping nogoods of up to 256 literals
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
     # Without the root's integer program the Keras instances need the search for their proof:
@@ -80,6 +83,8 @@ with tempfile.TemporaryDirectory() as tmp:
             nodes = e.get("nodes", 0)
             calls = e.get("propagators", {}).get("recompute-bound", {}).get("calls", 0)
             nogoods = e.get("nogoods", {}).get("recorded", 0)
+            if "learning" in e:
+                nogoods = f"{nogoods} + {e['learning']['learnt']} learnt"
             shaving = e.get("shaving")
             probes = f"{shaving['exhausted']}/{shaving['probes']}" if shaving else ""
             wb = e.get("window_bound")

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "solver/BoundLiteral.h"
 #include "solver/Engine.h"
 
 namespace moccasin {
@@ -67,16 +68,16 @@ bool Cover::propagateCopy(Engine& e, int j) {
         hullLo = std::min(hullLo, lo);
         hullHi = std::max(hullHi, hi);
     }
-    if (candidates == 0) return e.setUb(v.presence, 0, this);  // R1 (fails if present)
+    if (candidates == 0) return e.setUb(v.presence, 0, this, j);  // R1 (fails if present)
     // R2: nonempty, so these never make v_j absent.
-    if (!stagetask::setLbIfPresent(e, v, v.stage, hullLo, this) ||
-        !stagetask::setUbIfPresent(e, v, v.stage, hullHi, this)) {
+    if (!stagetask::setLbIfPresent(e, v, v.stage, hullLo, this, j) ||
+        !stagetask::setUbIfPresent(e, v, v.stage, hullHi, this, j)) {
         return false;
     }
     if (candidates > 1 || !stagetask::isPresent(e, v)) return true;
     const StageTask& u = producer_[only];  // R3
-    return e.setLb(u.presence, 1, this) && e.setUb(u.stage, e.ub(v.stage), this) &&
-           e.setLb(u.end, stagetask::startMin(e, v) + 1, this);
+    return e.setLb(u.presence, 1, this, j) && e.setUb(u.stage, e.ub(v.stage), this, j) &&
+           e.setLb(u.end, stagetask::startMin(e, v) + 1, this, j);
 }
 
 bool Cover::runMarked(Engine& e, uint64_t marked) {
@@ -97,6 +98,24 @@ bool Cover::propagate(Engine& e) {
 bool Cover::propagateFromScratch(Engine& e) {
     dirty_ = 0;
     return runMarked(e, allCopies_);
+}
+
+bool Cover::explain(const Engine& e, int64_t code, const solver::BoundLiteral* /*lit*/, int64_t pos,
+                    std::vector<solver::BoundLiteral>& reason) const {
+    using solver::BoundLiteral;
+    const StageTask& v = consumer_[static_cast<size_t>(code)];
+    reason.push_back(BoundLiteral{v.stage, true, e.lbAt(v.stage, pos)});
+    reason.push_back(BoundLiteral{v.stage, false, e.ubAt(v.stage, pos)});
+    if (e.lbAt(v.presence, pos) >= 1) reason.push_back(BoundLiteral{v.presence, true, 1});
+    for (const StageTask& u : producer_) {
+        if (e.ubAt(u.presence, pos) <= 0) {
+            reason.push_back(BoundLiteral{u.presence, false, 0});
+            continue;
+        }
+        reason.push_back(BoundLiteral{u.stage, true, e.lbAt(u.stage, pos)});
+        reason.push_back(BoundLiteral{u.end, false, e.ubAt(u.end, pos)});
+    }
+    return true;
 }
 
 }  // namespace moccasin

@@ -23,6 +23,10 @@
 // "p_ui false", stage_ui.lb and end_ui.ub, which R1-R3 never change, and after R2 every
 // candidate's [lo, hi] lies inside the new domain of stage_vj, so the candidates stay the same.
 //
+// Explanation (learning): every change for copy j of v (inference code j) follows from what the
+// rules read: stage_vj's bounds, [p_vj] for R3, and per copy i of u either [p_ui false] or
+// stage_ui.lb and end_ui.ub.
+//
 // Incrementality: a change of copy j of v (presence fixed, stage bounds) marks j; a change of a
 // copy of u (presence false, stage lower bound, end upper bound) marks every copy of v.
 // propagate() re-runs the marked copies of v: O(C) per marked copy. Marks are hints: a stale
@@ -52,6 +56,8 @@ public:
     bool propagate(solver::Engine& engine) override;
     bool propagateFromScratch(solver::Engine& engine) override;
     bool notify(solver::Engine& engine, int32_t watchIndex, solver::EventMask events) override;
+    bool explain(const solver::Engine& engine, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+                 std::vector<solver::BoundLiteral>& reason) const override;
 
 private:
     bool propagateCopy(solver::Engine& engine, int j);

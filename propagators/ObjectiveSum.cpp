@@ -75,7 +75,7 @@ bool ObjectiveSum::propagateFromScratch(Engine& e) {
     return filter(e, present, possible);
 }
 
-void ObjectiveSum::explain(const Engine& e, int64_t /*code*/, const solver::BoundLiteral* lit, int64_t pos,
+bool ObjectiveSum::explain(const Engine& e, int64_t /*code*/, const solver::BoundLiteral* lit, int64_t pos,
                            std::vector<solver::BoundLiteral>& reason) const {
     using solver::BoundLiteral;
     // Present copies (most expensive first) until their costs exceed `over`.
@@ -101,8 +101,9 @@ void ObjectiveSum::explain(const Engine& e, int64_t /*code*/, const solver::Boun
         reason.push_back(BoundLiteral{cost_, false, ub});
         present(ub - baseline_ - terms_[static_cast<size_t>(termOfVar_[static_cast<size_t>(lit->var)])].cost);
     } else {  // never reported: failures come from a bound change
-        e.explainByScope(*this, pos, reason);
+        return e.explainByScope(*this, pos, reason);
     }
+    return true;
 }
 
 }  // namespace moccasin

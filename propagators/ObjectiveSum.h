@@ -31,7 +31,7 @@ public:
     bool propagate(solver::Engine& e) override;
     bool propagateFromScratch(solver::Engine& e) override;
     bool notify(solver::Engine& e, int32_t watchIndex, solver::EventMask events) override;
-    void explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+    bool explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
                  std::vector<solver::BoundLiteral>& reason) const override;
 
 private:

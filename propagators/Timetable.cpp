@@ -269,7 +269,7 @@ bool Timetable::overload(Engine& e) {
     return false;
 }
 
-void Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* lit, int64_t pos,
+bool Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* lit, int64_t pos,
                         std::vector<solver::BoundLiteral>& reason) const {
     using solver::BoundLiteral;
     const int32_t self = lit ? taskOfVar_[static_cast<size_t>(lit->var)] : -1;
@@ -302,6 +302,7 @@ void Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* 
         reason.push_back(BoundLiteral{u.end, true, t + 1});
     }
     assert(sum > room && "Timetable::explain: the covering tasks must overload t");
+    return true;
 }
 
 }  // namespace moccasin

@@ -81,7 +81,7 @@ public:
     bool propagateFromScratch(solver::Engine& e) override;
     bool notify(solver::Engine& e, int32_t watchIndex, solver::EventMask events) override;
     void onBacktrack(solver::Engine& e) override;
-    void explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+    bool explain(const solver::Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
                  std::vector<solver::BoundLiteral>& reason) const override;
 
     const std::vector<StageTask>& tasks() const { return tasks_; }

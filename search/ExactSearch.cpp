@@ -46,6 +46,7 @@ WindowBoundResult windowRootBound(const Instance& inst, const ExactOptions& opt,
     WindowBoundOptions w = opt.window;
     w.model = opt.model;
     w.model.timing = false;
+    w.learning = opt.learning;
     return windowBound(inst, incumbent.best(), w, deadline, deadline.share(opt.windowShare));
 }
 

@@ -38,6 +38,7 @@ public:
         o.timeLimitSeconds = seconds;
         o.failLimit = std::min(options_.failLimit, options_.maxFailures - std::min(options_.maxFailures, stats_.failures));
         o.model = options_.model;
+        o.learning = options_.learning;
         o.windowBound = options_.nesting > 0;
         o.window = options_;
         o.window.nesting = options_.nesting - 1;

@@ -42,6 +42,7 @@ struct WindowBoundOptions {
     // 2 to stages 60-99 is proven in 511,789 failures with one level, and not in 10^6 without.
     int nesting = 1;
     ModelOptions model;            // the windows' searches use the same model options
+    bool learning = false;         // ... and learn from failures when the search does
 };
 
 struct WindowBoundResult {

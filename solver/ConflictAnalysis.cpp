@@ -27,7 +27,7 @@ bool ConflictAnalysis::add(const Engine& engine, const BoundLiteral& l, int64_t 
     return static_cast<size_t>(open_) + lowerLevel_.size() + kept_.size() <= 4 * maxLength_;
 }
 
-void ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit,
+bool ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit,
                                int64_t pos) {
     ++stats_.explanations;
     const auto id = static_cast<size_t>(by.id());
@@ -37,7 +37,7 @@ void ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64
     }
     ++explanationsBy_[id];
     reason_.clear();
-    by.explain(engine, code, lit, pos, reason_);
+    return by.explain(engine, code, lit, pos, reason_);
 }
 
 bool ConflictAnalysis::addAll(const Engine& engine, int64_t before) {
@@ -68,11 +68,11 @@ bool ConflictAnalysis::analyze(const Engine& engine, std::vector<BoundLiteral>& 
 
     if (c.hasLiteral) {
         const BoundLiteral failed{c.var, c.lower, c.value};
-        explain(engine, *c.by, c.code, &failed, end);
+        if (!explain(engine, *c.by, c.code, &failed, end)) return giveUp(c.by);
         // The bound that refused the change.
         reason_.push_back(c.lower ? BoundLiteral{c.var, false, engine.ub(c.var)} : BoundLiteral{c.var, true, engine.lb(c.var)});
     } else {
-        explain(engine, *c.by, c.code, nullptr, end);
+        if (!explain(engine, *c.by, c.code, nullptr, end)) return giveUp(c.by);
     }
     if (!addAll(engine, end)) return giveUp(c.by);
 
@@ -91,8 +91,7 @@ bool ConflictAnalysis::analyze(const Engine& engine, std::vector<BoundLiteral>& 
         }
         mark_[k] = 0;  // resolved: replaced by its explanation
         const BoundLiteral lit{entry.var, entry.lower, entry.value};
-        explain(engine, *entry.by, entry.code, &lit, i);
-        if (!addAll(engine, i)) return giveUp(entry.by);
+        if (!explain(engine, *entry.by, entry.code, &lit, i) || !addAll(engine, i)) return giveUp(entry.by);
     }
 
     if (open_ > 0) return giveUp(nullptr);  // unreachable: the current level's entries all lie above

@@ -56,8 +56,9 @@ private:
     // Adds the literals of reason_.
     bool addAll(const Engine& engine, int64_t before);
     bool giveUp(const Propagator* at);
-    // Asks `by` for the explanation of entry `pos` (lit null: of its failure) into reason_.
-    void explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit, int64_t pos);
+    // Asks `by` for the explanation of entry `pos` (lit null: of its failure) into reason_;
+    // false when it has none.
+    bool explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit, int64_t pos);
 
     size_t maxLength_;
     LearningStats stats_;

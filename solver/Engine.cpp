@@ -46,16 +46,19 @@ void Engine::setLearning(bool on) {
     if (on) implications_.resize(numVars());
 }
 
-void Engine::explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const {
-    for (VarId x : scopes_[static_cast<size_t>(p.id_)]) {
+bool Engine::explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const {
+    const std::vector<VarId>& scope = scopes_[static_cast<size_t>(p.id_)];
+    if (scope.size() > kMaxScopeExplanation) return false;
+    for (VarId x : scope) {
         reason.push_back(BoundLiteral{x, true, lbAt(x, pos)});
         reason.push_back(BoundLiteral{x, false, ubAt(x, pos)});
     }
+    return true;
 }
 
-void Propagator::explain(const Engine& engine, int64_t /*code*/, const BoundLiteral* /*lit*/, int64_t pos,
+bool Propagator::explain(const Engine& engine, int64_t /*code*/, const BoundLiteral* /*lit*/, int64_t pos,
                          std::vector<BoundLiteral>& reason) const {
-    engine.explainByScope(*this, pos, reason);
+    return engine.explainByScope(*this, pos, reason);
 }
 
 void Engine::requestBacktrackCallback(Propagator& p) {

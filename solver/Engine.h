@@ -112,8 +112,10 @@ public:
     };
     const Conflict& conflict() const { return conflict_; }
     // The default explanation (Propagator::explain): the bounds at `pos` of every variable `p`
-    // watches, as literals [x >= lb] and [x <= ub].
-    void explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const;
+    // watches, as literals [x >= lb] and [x <= ub]; false, with nothing appended, when p watches
+    // more than kMaxScopeExplanation variables (a nogood that long would not be kept anyway).
+    static constexpr size_t kMaxScopeExplanation = 1024;
+    bool explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const;
     // Lets a propagator that fails by returning false name the rule (its explain() gets `code`).
     void setFailureCode(Propagator& by, int64_t code) {
         if (learning_ && !conflictSet_) conflict_ = Conflict{&by, code, false, -1, false, 0}, conflictSet_ = true;

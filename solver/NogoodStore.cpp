@@ -143,10 +143,11 @@ bool NogoodStore::checkLearnt(Engine& engine) {
     return ok;
 }
 
-void NogoodStore::explain(const Engine& /*engine*/, int64_t code, const BoundLiteral* lit, int64_t /*pos*/,
+bool NogoodStore::explain(const Engine& /*engine*/, int64_t code, const BoundLiteral* lit, int64_t /*pos*/,
                           std::vector<BoundLiteral>& reason) const {
     for (const BoundLiteral& l : nogoods_[static_cast<size_t>(code)])
         if (!lit || l.var != lit->var || l.lower == lit->lower) reason.push_back(l);
+    return true;
 }
 
 bool NogoodStore::process(Engine& engine, int32_t listId) {

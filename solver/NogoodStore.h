@@ -53,7 +53,7 @@ public:
     int64_t learnt() const { return learnt_; }
 
     // Propagation by nogood `code`: the other literals; a violation (null lit): all of them.
-    void explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
+    bool explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
                  std::vector<BoundLiteral>& reason) const override;
 
     int64_t size() const { return static_cast<int64_t>(nogoods_.size()); }

@@ -57,8 +57,9 @@ public:
     // and imply `*lit`, the change of that entry, made with inference code `code`. With a null
     // `lit`, they imply this propagator's failure reported with `code` (pos: now). The default is
     // the bounds at pos of every variable the propagator watches (Engine::explainByScope), which
-    // is right for any propagator that reads only the variables it watches.
-    virtual void explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
+    // is right for any propagator that reads only the variables it watches. False: no
+    // explanation (too long to be of use); the analysis then gives up.
+    virtual bool explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
                          std::vector<BoundLiteral>& reason) const;
 
     // Called once after a popToLevel that popped a level in which this propagator called

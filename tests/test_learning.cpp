@@ -132,7 +132,7 @@ TEST_CASE("learning: every explanation of a random dive implies its change in a 
                 if (!entry.by) continue;
                 const BoundLiteral lit{entry.var, entry.lower, entry.value};
                 std::vector<BoundLiteral> reason;
-                entry.by->explain(e, entry.code, &lit, pos, reason);
+                if (!entry.by->explain(e, entry.code, &lit, pos, reason)) continue;  // declined: no learning
                 for (const BoundLiteral& r : reason) {
                     const bool trueBefore = r.lower ? e.lbAt(r.var, pos) >= r.value : e.ubAt(r.var, pos) <= r.value;
                     CHECK_MESSAGE(trueBefore, entry.by->name());
@@ -152,10 +152,10 @@ TEST_CASE("learning: every explanation of a random dive implies its change in a 
                 std::vector<BoundLiteral> reason;
                 if (c.hasLiteral) {
                     const BoundLiteral failed{c.var, c.lower, c.value};
-                    c.by->explain(e, c.code, &failed, e.implications().size(), reason);
+                    REQUIRE(c.by->explain(e, c.code, &failed, e.implications().size(), reason));
                     reason.push_back(c.lower ? BoundLiteral{c.var, false, e.ub(c.var)} : BoundLiteral{c.var, true, e.lb(c.var)});
                 } else {
-                    c.by->explain(e, c.code, nullptr, e.implications().size(), reason);
+                    REQUIRE(c.by->explain(e, c.code, nullptr, e.implications().size(), reason));
                 }
                 INFO(c.by->name() << " explains its failure with " << reason.size() << " literals");
                 if (c.by->name() != "recompute-bound") CHECK(impliesInFreshModel(inst, options, reason, nullptr));
