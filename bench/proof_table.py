@@ -46,12 +46,18 @@ VARIANTS = {
     "no-cover-ttef": ["--no-cover-bound", "--ttef"],
     "no-bound": ["--no-bound"],         # no stage-cut bound during the search
     "no-nogoods": ["--no-nogoods"],     # restarts record no nogoods
-    "learn": ["--learn"],               # a nogood learnt from every failure (conflict analysis)
+    "learn": ["--learn"],               # a nogood learnt from every failure (the default since 2026-12-07)
+    "no-learn": ["--no-learn"],         # no learning
     "learn-256": ["--learn", "--learnt-length", "256"],  # ... keeping nogoods of up to 256 literals
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
+    "no-cover-learn": ["--no-cover-bound", "--learn"],
+    # The exact search alone: no root integer program, no windows (with --strategy exact).
+    "search-only": ["--no-cover-bound", "--no-window-bound"],
+    "search-only-learn": ["--no-cover-bound", "--no-window-bound", "--learn"],
+    "search-only-no-learn": ["--no-cover-bound", "--no-window-bound", "--no-learn"],
     "no-cover-no-shaving": ["--no-cover-bound", "--no-shaving"],
     "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
     "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],

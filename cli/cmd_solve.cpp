@@ -63,7 +63,9 @@ const char* kSolveHelp =
     "                             the refuted part of its last branch)\n"
     "  --nogood-length N          record nogoods of at most N literals (default 32)\n"
     "  --learn                    learn a nogood from every failure of the exact search\n"
-    "                             (conflict analysis over the propagators' explanations)\n"
+    "                             (conflict analysis over the propagators' explanations; the\n"
+    "                             default)\n"
+    "  --no-learn                 no learning: failures teach the search nothing\n"
     "  --learnt-length N          record learnt nogoods of at most N literals (default 64)\n"
     "  --luby-restarts            keep restarting after a schedule is known (no shaving)\n"
     "  --no-shaving               once a schedule is known, one run until the proof (by default\n"
@@ -140,7 +142,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
                "--learnt-length"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
-               "--no-shaving", "--no-window-bound", "--learn"});
+               "--no-shaving", "--no-window-bound", "--learn", "--no-learn"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -168,7 +170,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.model.boundWindows = args.flag("--bound-windows");
     opt.exact.coverBound = !args.flag("--no-cover-bound");
     opt.exact.nogoods = !args.flag("--no-nogoods");
-    opt.exact.learning = args.flag("--learn");
+    if (args.flag("--learn") && args.flag("--no-learn")) throw UsageError("--learn and --no-learn contradict each other");
+    opt.exact.learning = !args.flag("--no-learn");
     opt.exact.nogoodLimits.learntMaxLength = static_cast<size_t>(args.integer(
         "--learnt-length", static_cast<long long>(opt.exact.nogoodLimits.learntMaxLength), 1, 1 << 20));
     opt.exact.shaving = !args.flag("--no-shaving");

@@ -15,8 +15,12 @@ bool TreeSearch::boundObjective() {
 }
 
 void TreeSearch::learn() {
-    if (!analysis_ || !nogoods_ || !analysis_->analyze(e_, learnt_)) return;
-    if (nogoods_->literals() + static_cast<int64_t>(learnt_.size()) > nogoodLimits_.maxLiterals) return;
+    // A full store takes nothing more: the analysis would be wasted.
+    if (!analysis_ || !nogoods_ || nogoods_->literals() >= nogoodLimits_.maxLiterals) return;
+    if (!analysis_->analyze(e_, learnt_)) return;
+    // A single literal is stored with a second one (NogoodStore::addLearnt).
+    const auto stored = static_cast<int64_t>(std::max<size_t>(learnt_.size(), 2));
+    if (nogoods_->literals() + stored > nogoodLimits_.maxLiterals) return;
     nogoods_->addLearnt(e_, std::move(learnt_));
     learnt_.clear();
 }

@@ -182,7 +182,7 @@ TEST_CASE("solve cli: the nogood switches reach the exact search") {
     // on one thread, so the counts do not depend on the clock.
     const std::string graph = exampleGraph();
     const std::string out = scratch("nogoods.json");
-    const std::string base = "solve " + graph + " --budget 0.8 --strategy exact --threads 1 --time-limit 120 --luby-restarts -q -o " + out;
+    const std::string base = "solve " + graph + " --budget 0.8 --strategy exact --threads 1 --time-limit 120 --luby-restarts --no-learn -q -o " + out;
     uint64_t nodes[2] = {0, 0};
     for (int on = 0; on < 2; ++on) {
         Run r = run(base + (on ? "" : " --no-nogoods"));
@@ -203,5 +203,30 @@ TEST_CASE("solve cli: the nogood switches reach the exact search") {
     CHECK(j["solver"]["statistics"]["exact"]["nogoods"]["literals"].get<int64_t>() <=
           2 * j["solver"]["statistics"]["exact"]["nogoods"]["stored"].get<int64_t>());
     CHECK(run("solve " + graph + " --budget 0.7 --nogood-length 0").code == 2);
+    std::filesystem::remove(out);
+}
+
+TEST_CASE("solve cli: the search learns by default and the learning switches reach it") {
+    const std::string graph = exampleGraph();
+    const std::string out = scratch("learning.json");
+    const std::string base = "solve " + graph + " --budget 0.8 --strategy exact --threads 1 --time-limit 120 -q -o " + out;
+    auto exactStats = [&] { return json::parse(std::ifstream(out))["solver"]["statistics"]["exact"]; };
+    REQUIRE(run(base).code == 0);
+    json e = exactStats();
+    REQUIRE(e.contains("learning"));
+    CHECK(e["learning"]["learnt"].get<uint64_t>() > 0);
+    CHECK(e["learning"]["bad_explanations"].get<uint64_t>() == 0);
+    CHECK(e["learning"]["by_propagator"].contains("Timetable"));
+    const uint64_t learningNodes = e["nodes"].get<uint64_t>();
+    REQUIRE(run(base + " --no-learn").code == 0);
+    e = exactStats();
+    CHECK_FALSE(e.contains("learning"));
+    CHECK(learningNodes < e["nodes"].get<uint64_t>());  // measured: 744 against 3,852
+    REQUIRE(run(base + " --learnt-length 3").code == 0);
+    e = exactStats();
+    CHECK(e["learning"]["literals"].get<uint64_t>() <= 3 * e["learning"]["learnt"].get<uint64_t>());
+    CHECK(e["learning"]["given_up"].get<uint64_t>() > 0);
+    CHECK(run(base + " --learn --no-learn").code == 2);
+    CHECK(run(base + " --learnt-length 0").code == 2);
     std::filesystem::remove(out);
 }

@@ -70,6 +70,7 @@ TEST_CASE("exact search: proven optima equal exhaustive enumeration on 500 rando
         opt.nogoods = seed % 8 != 2;
         opt.shaving = seed % 5 != 4;
         opt.windowAfterFailures = seed % 2 == 0 ? 0 : 20'000;  // these proofs take few failures
+        opt.learning = seed % 4 == 3;  // tests/test_learning.cpp has more; restarts need failures
         CAPTURE(seed);
         CAPTURE(n);
         CAPTURE(copies);
@@ -93,7 +94,7 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
         Graph g = testing::randomDag({.nodes = 6, .edgeProbability = 0.4}, seed + 5000);
         int64_t budget = testing::randomBudget(g, rng);
         CAPTURE(seed);
-        for (int variant = 0; variant < 7; ++variant) {
+        for (int variant = 0; variant < 8; ++variant) {
             ExactOptions opt;
             opt.model.ttef = variant != 1;
             opt.model.ttefLeftOverlap = variant != 6;
@@ -102,6 +103,7 @@ TEST_CASE("exact search: ablations change the work, never the optimum") {
             opt.model.boundWindows = variant != 4 && variant != 3;
             opt.restartsAfterIncumbent = variant == 0 || variant == 5;  // variant 0: every technique on
             opt.nogoods = variant != 5;
+            opt.learning = variant != 7;
             opt.restartBase = 8;
             CAPTURE(variant);
             checkInstance(g, budget, 2, opt, false, tally);
@@ -158,6 +160,7 @@ TEST_CASE("exact search: restarts with and without nogoods and with a capped sto
             opt.restartsAfterIncumbent = true;
             opt.restartBase = 8;
             opt.nogoods = variant > 0;
+            opt.learning = false;  // the restart nogoods are under test
             if (variant == 2) opt.nogoodLimits.maxLiterals = 20;
             ExactResult r = solveExact(Instance{g, budget, 2}, opt, std::nullopt);
             CAPTURE(variant);
