@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "solver/BoundLiteral.h"
 #include "solver/Engine.h"
 
 namespace moccasin {
@@ -98,11 +99,15 @@ int64_t LastUse::contribution(const Engine& e, int i, int k) const {
 
 bool LastUse::rescanLb(Engine& e, int i) {
     int64_t bound = solver::kMinValue;
+    int by = 0;
     for (int k = 0; k < static_cast<int>(consumers_.size()); ++k) {
-        if (boundsBelow(e, i, k)) bound = std::max(bound, stagetask::startMin(e, consumers_[k]) + 1);
+        if (boundsBelow(e, i, k) && stagetask::startMin(e, consumers_[k]) + 1 > bound) {
+            bound = stagetask::startMin(e, consumers_[k]) + 1;
+            by = k;
+        }
     }
     e.addWork(consumers_.size());
-    return stagetask::setEndMin(e, copies_[i], bound, this);  // L2
+    return stagetask::setEndMin(e, copies_[i], bound, this, codeOf(kL2, i, by));  // L2
 }
 
 bool LastUse::rescanUb(Engine& e, int i) {
@@ -119,7 +124,7 @@ bool LastUse::rescanUb(Engine& e, int i) {
     e.addWork(consumers_.size());
     ubValue_[i].set(e.trail(), best);
     ubSupport_[i].set(e.trail(), support);
-    return stagetask::setEndMax(e, u, best, this);  // U1
+    return stagetask::setEndMax(e, u, best, this, codeOf(kU1, i));  // U1
 }
 
 bool LastUse::propagateCopy(Engine& e, int i, uint8_t marks, const std::vector<int32_t>& changed) {
@@ -130,7 +135,7 @@ bool LastUse::propagateCopy(Engine& e, int i, uint8_t marks, const std::vector<i
     } else {
         for (int32_t k : changed) {
             if (boundsBelow(e, i, k) &&
-                !stagetask::setEndMin(e, u, stagetask::startMin(e, consumers_[k]) + 1, this)) {
+                !stagetask::setEndMin(e, u, stagetask::startMin(e, consumers_[k]) + 1, this, codeOf(kL2, i, k))) {
                 return false;
             }
         }
@@ -148,8 +153,8 @@ bool LastUse::propagateCopy(Engine& e, int i, uint8_t marks, const std::vector<i
     }
     if (rescan && !rescanUb(e, i)) return false;
     // L1 and S1 are O(1): always apply them.
-    return stagetask::setEndMin(e, u, stagetask::startMin(e, u) + 1, this) &&
-           stagetask::setStartMax(e, u, stagetask::endMax(e, u) - 1, this);
+    return stagetask::setEndMin(e, u, stagetask::startMin(e, u) + 1, this, codeOf(kL1, i)) &&
+           stagetask::setStartMax(e, u, stagetask::endMax(e, u) - 1, this, codeOf(kS1, i));
 }
 
 bool LastUse::propagate(Engine& e) {
@@ -179,6 +184,74 @@ bool LastUse::propagateFromScratch(Engine& e) {
     for (int i = 0; i < c; ++i) {
         if (stagetask::isAbsent(e, copies_[i])) continue;
         if (!propagateCopy(e, i, kLb | kUb | kSelf, changedScratch_)) return false;
+    }
+    return true;
+}
+
+bool LastUse::explain(const Engine& e, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+                      std::vector<solver::BoundLiteral>& reason) const {
+    using solver::BoundLiteral;
+    if (!lit) return e.explainByScope(*this, pos, reason);  // failures come from bound changes
+    const auto rule = static_cast<Rule>(code % 8);
+    const auto i = static_cast<int>((code / 8) % 64);
+    const auto k = static_cast<size_t>(code / (8 * 64));
+    const StageTask& t = copies_[static_cast<size_t>(i)];
+    const bool last = i + 1 == static_cast<int>(copies_.size());
+    const StageTask* next = last ? nullptr : &copies_[static_cast<size_t>(i) + 1];
+    auto lower = [&](solver::VarId x) { reason.push_back(BoundLiteral{x, true, e.lbAt(x, pos)}); };
+    auto upper = [&](solver::VarId x) { reason.push_back(BoundLiteral{x, false, e.ubAt(x, pos)}); };
+    // The copy made absent: the bound the rule set would have emptied its domain.
+    const bool madeAbsent = lit->var == t.presence;
+    // A bound set "if present" empties the domain of a present copy: a failure needs [p_ui].
+    if (!madeAbsent && e.lbAt(t.presence, pos) >= 1) reason.push_back(BoundLiteral{t.presence, true, 1});
+    switch (rule) {
+        case kL1:
+            lower(t.stage);
+            if (madeAbsent) upper(t.end);
+            break;
+        case kL2: {
+            const StageTask& c = consumers_[k];
+            reason.push_back(BoundLiteral{c.presence, true, 1});
+            lower(c.stage);
+            if (next) {
+                if (e.ubAt(next->presence, pos) <= 0) {
+                    reason.push_back(BoundLiteral{next->presence, false, 0});
+                } else {
+                    upper(c.stage);
+                    lower(next->stage);
+                }
+            }
+            if (madeAbsent) upper(t.end);
+            break;
+        }
+        case kS1:
+            upper(t.end);
+            if (madeAbsent) lower(t.stage);
+            break;
+        case kU1: {
+            upper(t.stage);
+            const int64_t best = madeAbsent ? e.lbAt(t.end, pos) - 1 : lit->value;
+            const bool nextPresent = next && e.lbAt(next->presence, pos) >= 1;
+            bool nextNeeded = false;
+            for (const StageTask& c : consumers_) {
+                if (e.ubAt(c.presence, pos) <= 0) {
+                    reason.push_back(BoundLiteral{c.presence, false, 0});
+                    continue;
+                }
+                upper(c.stage);
+                if (eventOf(e.ubAt(c.stage, pos), c.slot) + 1 > best) {
+                    if (!nextPresent) return e.explainByScope(*this, pos, reason);  // unreachable
+                    nextNeeded = true;
+                    lower(c.stage);
+                }
+            }
+            if (nextNeeded) {
+                reason.push_back(BoundLiteral{next->presence, true, 1});
+                upper(next->stage);
+            }
+            if (madeAbsent) lower(t.end);
+            break;
+        }
     }
     return true;
 }

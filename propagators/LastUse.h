@@ -40,6 +40,15 @@
 // = the contribution of ubSupport (contributions only shrink as domains shrink, so the bound stays
 // exact until the support's own contribution drops). Dirty marks are hints: a stale mark left by a
 // failure only costs a re-check; Rev values restore the supports on backtrack.
+//
+// Explanations (learning; the inference code names the rule, the copy and, for L2, the consumer;
+// an "if present" change that made the copy absent adds the end bound it contradicted):
+//   L1  [stage_ui >= its lb]        S1  [end_ui <= its ub]
+//   L2  [p_vj], [stage_vj >= its lb] and, unless i is the last copy, [p_next false] or
+//       [stage_vj <= its ub], [stage_next >= its lb]
+//   U1  [stage_ui <= its ub] and, per consumer copy, what caps its contribution: [p_vj false],
+//       or [stage_vj <= its ub], with [p_next], [stage_next <= its ub] and [stage_vj >= its lb]
+//       when the next copy's start is what caps it.
 #pragma once
 #include <cstdint>
 #include <string_view>
@@ -68,8 +77,13 @@ public:
     bool propagate(solver::Engine& engine) override;
     bool propagateFromScratch(solver::Engine& engine) override;
     bool notify(solver::Engine& engine, int32_t watchIndex, solver::EventMask events) override;
+    bool explain(const solver::Engine& engine, int64_t code, const solver::BoundLiteral* lit, int64_t pos,
+                 std::vector<solver::BoundLiteral>& reason) const override;
 
 private:
+    enum Rule : int64_t { kL1 = 1, kL2 = 2, kS1 = 3, kU1 = 4 };
+    // Inference code of a rule for copy i (and consumer k, for L2).
+    static int64_t codeOf(Rule rule, int i, int64_t k = 0) { return rule + 8 * (i + 64 * k); }
     // Per-copy marks.
     static constexpr uint8_t kLb = 1;    // re-run L2 over all consumers
     static constexpr uint8_t kUb = 2;    // re-run U1 over all consumers

@@ -277,6 +277,8 @@ bool Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* 
     if (self >= 0) {
         const StageTask& s = tasks_[static_cast<size_t>(self)];
         room -= s.demand;
+        // Its bounds are set "if present": on a present task a failure needs [present].
+        if (lit->var != s.presence && e.lbAt(s.presence, pos) >= 1) reason.push_back(BoundLiteral{s.presence, true, 1});
         if (lit->var != s.stage) reason.push_back(BoundLiteral{s.stage, false, stagetask::lastStageAtOrBefore(t, s.slot)});
         if (lit->var != s.end) reason.push_back(BoundLiteral{s.end, true, t + 1});
     }
