@@ -1,10 +1,10 @@
 #include "solver/Engine.h"
 
-#include "solver/BoundLiteral.h"
-
 #include <chrono>
 #include <stdexcept>
 #include <string>
+
+#include "solver/BoundLiteral.h"
 
 namespace moccasin::solver {
 
@@ -139,7 +139,10 @@ bool Engine::fixpoint() {
         if (!ok || failed_) {
             ++p->stats_.failures;
             // A propagator that returned false without a failing change: its whole state failed.
-            if (learning_ && !conflictSet_) conflict_ = Conflict{p, 0, false, -1, false, 0}, conflictSet_ = true;
+            if (learning_ && !conflictSet_) {
+                conflict_ = Conflict{p, 0, false, -1, false, 0};
+                conflictSet_ = true;
+            }
             markFailed();
             cancelQueue();
             return false;

@@ -47,8 +47,9 @@ public:
     bool isFalse(VarId b) const { return bounds_[b].ub <= 0; }
 
     // ---- Domain changes. `by` is the propagator making the change (nullptr for a search
-    // decision); `inferenceCode` names the propagator's rule, handed back to its explain() when learning. Each
-    // returns false, and puts the engine in the failed state, when the domain would become empty.
+    // decision); `inferenceCode` names the propagator's rule and is handed back to its explain()
+    // when learning. Each returns false, and puts the engine in the failed state, when the
+    // domain would become empty.
     bool setLb(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
     bool setUb(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
     bool fix(VarId x, int64_t v, Propagator* by = nullptr, int64_t inferenceCode = 0);
@@ -118,7 +119,10 @@ public:
     bool explainByScope(const Propagator& p, int64_t pos, std::vector<BoundLiteral>& reason) const;
     // Lets a propagator that fails by returning false name the rule (its explain() gets `code`).
     void setFailureCode(Propagator& by, int64_t code) {
-        if (learning_ && !conflictSet_) conflict_ = Conflict{&by, code, false, -1, false, 0}, conflictSet_ = true;
+        if (learning_ && !conflictSet_) {
+            conflict_ = Conflict{&by, code, false, -1, false, 0};
+            conflictSet_ = true;
+        }
     }
     // Runs `p` at the next fixpoint (the nogood store, after learning a nogood).
     void schedule(Propagator& p) {
