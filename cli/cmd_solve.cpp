@@ -67,6 +67,8 @@ const char* kSolveHelp =
     "                             default)\n"
     "  --no-learn                 no learning: failures teach the search nothing\n"
     "  --learnt-length N          record learnt nogoods of at most N literals (default 64)\n"
+    "  --learnt-keep N            once N learnt nogoods are live, delete the less active half\n"
+    "                             (the limit then grows by a tenth; 0: keep them all)\n"
     "  --luby-restarts            keep restarting after a schedule is known (no shaving)\n"
     "  --no-shaving               once a schedule is known, one run until the proof (by default\n"
     "                             probes capped between the bound and the schedule's cost raise\n"
@@ -139,7 +141,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length",
-               "--learnt-length"},
+               "--learnt-length", "--learnt-keep"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
                "--no-shaving", "--no-window-bound", "--learn", "--no-learn"});
@@ -174,6 +176,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.learning = !args.flag("--no-learn");
     opt.exact.nogoodLimits.learntMaxLength = static_cast<size_t>(args.integer(
         "--learnt-length", static_cast<long long>(opt.exact.nogoodLimits.learntMaxLength), 1, 1 << 20));
+    opt.exact.nogoodLimits.learntKeep =
+        args.integer("--learnt-keep", static_cast<long long>(opt.exact.nogoodLimits.learntKeep), 0, 1LL << 40);
     opt.exact.shaving = !args.flag("--no-shaving");
     opt.exact.windowBound = !args.flag("--no-window-bound");
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(

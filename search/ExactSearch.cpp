@@ -210,6 +210,8 @@ ExactResult solveExactShared(const Instance& inst, const ExactOptions& opt,
                                         {"stored", nogoods->size()},
                                         {"literals", nogoods->literals()},
                                         {"unit_at_root", nogoods->unitAtRoot()},
+                                        {"learnt_deleted", nogoods->learntDeleted()},
+                                        {"reductions", nogoods->reductions()},
                                         {"prunings", nogoods->units()}};
     }
     if (opt.learning) {

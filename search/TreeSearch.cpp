@@ -16,11 +16,8 @@ bool TreeSearch::boundObjective() {
 
 void TreeSearch::learn() {
     // A full store takes nothing more: the analysis would be wasted.
-    if (!analysis_ || !nogoods_ || nogoods_->literals() >= nogoodLimits_.maxLiterals) return;
+    if (!analysis_ || !nogoods_ || !nogoods_->fits(1)) return;
     if (!analysis_->analyze(e_, learnt_)) return;
-    // A single literal is stored with a second one (NogoodStore::addLearnt).
-    const auto stored = static_cast<int64_t>(std::max<size_t>(learnt_.size(), 2));
-    if (nogoods_->literals() + stored > nogoodLimits_.maxLiterals) return;
     nogoods_->addLearnt(e_, std::move(learnt_));
     learnt_.clear();
 }
@@ -61,8 +58,19 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
             continue;
         }
         e_.popToLevel(f.level);
+        // Learnt nogoods to check (new, or re-asserted by the backtrack) propagate on the
+        // frame's level, so that what they imply holds for all its alternatives. A failure there
+        // refutes the decision that opened the level.
+        if (nogoods_ && nogoods_->hasPendingLearnt()) {
+            e_.schedule(*nogoods_);
+            if (!e_.fixpoint()) {
+                ++failures_;
+                learn();
+                stack.pop_back();
+                continue;
+            }
+        }
         e_.pushLevel();
-        if (nogoods_ && nogoods_->hasPendingLearnt()) e_.schedule(*nogoods_);
         const Decision d = f.alt[f.next++];
         ++nodes_;
         if (!d.apply(e_) || !boundObjective() || !e_.fixpoint()) {
@@ -80,7 +88,7 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     if (outcome == Outcome::FailLimit && nogoods_ && nogoodLimits_.restartNogoods && base == 0 && costCap_ == Incumbent::kNone) learnt = refutedBranches(stack);
     e_.popToLevel(base);
     for (std::vector<Decision>& nogood : learnt) {
-        if (nogoods_->literals() + static_cast<int64_t>(nogood.size()) > nogoodLimits_.maxLiterals) continue;
+        if (!nogoods_->fits(static_cast<int64_t>(nogood.size()))) continue;
         ++nogoodsRecorded_;
         // A nogood violated at the root: everything below it has been refuted.
         if (!nogoods_->add(e_, std::move(nogood))) return Outcome::Exhausted;

@@ -38,6 +38,11 @@ struct NogoodLimits {
     bool restartNogoods = true;
     // Nogoods learnt from conflicts (TreeSearch::setLearning) longer than this are not recorded.
     size_t learntMaxLength = 64;
+    // Live learnt nogoods before the store deletes the less active half (0: never;
+    // solver/NogoodStore.h, Limits). Without deletion, propagating the nogoods took 23 of the
+    // 29 s in which the search alone proves rl_n100 at 0.8; keeping 1,000-20,000 takes 9-15 s
+    // (bench/README.md, "Deleting learnt nogoods").
+    int64_t learntKeep = 5000;
 };
 
 // Asked when a run under a cost cap (TreeSearch::setCostCap) reaches its failure limit. It may
@@ -69,6 +74,7 @@ public:
     void setNogoodStore(solver::NogoodStore* store, const NogoodLimits& limits) {
         nogoods_ = store;
         nogoodLimits_ = limits;
+        if (store) store->setLimits({limits.maxLiterals, limits.learntKeep});
     }
     uint64_t nogoodsRecorded() const { return nogoodsRecorded_; }
 

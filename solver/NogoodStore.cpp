@@ -50,10 +50,18 @@ bool NogoodStore::notify(Engine& engine, int32_t list, EventMask /*events*/) {
     return true;
 }
 
-void NogoodStore::onBacktrack(Engine& /*engine*/) {
+void NogoodStore::onBacktrack(Engine& engine) {
     // Only changes made above level 0 can be pending here (add() settles level 0 at once), and
     // they have just been undone.
     pending_.clear();
+    const int32_t level = engine.level();
+    while (!asserted_.empty() && asserted_.back().level > level) {
+        const int32_t id = asserted_.back().nogood;
+        asserted_.pop_back();
+        // Still unit where its other literals all still hold; a deleted nogood has none.
+        if (assertLevel_[static_cast<size_t>(id)] <= level && !nogoods_[static_cast<size_t>(id)].empty())
+            learntPending_.push_back(id);
+    }
 }
 
 void NogoodStore::watchLiteral(Engine& engine, int32_t nogood, int32_t slot) {
@@ -64,7 +72,8 @@ void NogoodStore::watchLiteral(Engine& engine, int32_t nogood, int32_t slot) {
         engine.watch(lit.var, lit.lower ? EventMask(Event::LowerBound) : EventMask(Event::UpperBound), *this,
                      static_cast<int32_t>(list));
     }
-    watches_[list].push_back(Watch{nogood, slot, lit.value});
+    const BoundLiteral& other = nogoods_[static_cast<size_t>(nogood)][static_cast<size_t>(1 - slot)];
+    watches_[list].push_back(Watch{nogood, slot, lit.value, other});
 }
 
 bool NogoodStore::add(Engine& engine, std::vector<BoundLiteral> literals) {
@@ -82,6 +91,9 @@ bool NogoodStore::add(Engine& engine, std::vector<BoundLiteral> literals) {
     }
     literals_ += static_cast<int64_t>(literals.size());
     nogoods_.push_back(std::move(literals));
+    isLearnt_.push_back(0);
+    assertLevel_.push_back(0);
+    activity_.push_back(0);
     const auto id = static_cast<int32_t>(nogoods_.size() - 1);
     watchLiteral(engine, id, 0);
     watchLiteral(engine, id, 1);
@@ -95,37 +107,89 @@ void NogoodStore::ensureLists(const Engine& engine) {
     }
 }
 
-void NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) {
-    if (literals.empty() || !normalize(literals)) return;
+bool NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) {
+    if (literals.empty() || !normalize(literals)) return false;
+    if (!fits(static_cast<int64_t>(std::max<size_t>(literals.size(), 2)))) return false;
     ensureLists(engine);
+    if (learntLimit_ > 0 && liveLearnt_ >= learntLimit_) {
+        reduceLearnt(engine);
+        learntLimit_ = std::max(learntLimit_ + 1, static_cast<int64_t>(static_cast<double>(learntLimit_) * limits_.learntGrowth));
+    }
     // Watched slots: the two literals made true last.
     const Implications& imp = engine.implications();
-    auto entry = [&](const BoundLiteral& l) { return imp.entryOf(l.var, l.lower, l.value); };
-    for (int slot = 0; slot < 2 && static_cast<size_t>(slot) < literals.size(); ++slot) {
-        size_t best = static_cast<size_t>(slot);
+    entries_.clear();
+    for (const BoundLiteral& l : literals) entries_.push_back(imp.entryOf(l.var, l.lower, l.value));
+    for (size_t slot = 0; slot < 2 && slot < literals.size(); ++slot) {
+        size_t best = slot;
         for (size_t k = best + 1; k < literals.size(); ++k)
-            if (entry(literals[k]) > entry(literals[best])) best = k;
-        std::swap(literals[static_cast<size_t>(slot)], literals[best]);
+            if (entries_[k] > entries_[best]) best = k;
+        std::swap(literals[slot], literals[best]);
+        std::swap(entries_[slot], entries_[best]);
     }
     // A single literal gets a second one that is always true, so that it has two watches:
     // the nogood then says that its first literal is never true.
     if (literals.size() == 1) literals.push_back(BoundLiteral{literals[0].var, !literals[0].lower,
                                                               literals[0].lower ? kMaxValue : kMinValue});
+    const int32_t second = entries_.size() > 1 ? entries_[1] : -1;
+    assertLevel_.push_back(second >= 0 ? imp[second].level : 0);
     literals_ += static_cast<int64_t>(literals.size());
     ++learnt_;
+    ++liveLearnt_;
     nogoods_.push_back(std::move(literals));
+    isLearnt_.push_back(1);
+    activity_.push_back(activityInc_);
+    // Decay: later bumps weigh more (MiniSat's 0.999 per conflict), rescaled before overflow.
+    activityInc_ /= 0.999;
+    if (activityInc_ > 1e100) {
+        for (double& a : activity_) a *= 1e-100;
+        activityInc_ *= 1e-100;
+    }
     const auto id = static_cast<int32_t>(nogoods_.size() - 1);
     watchLiteral(engine, id, 0);
     watchLiteral(engine, id, 1);
     learntPending_.push_back(id);
+    return true;
+}
+
+void NogoodStore::bumpActivity(int32_t id) const {
+    if (isLearnt_[static_cast<size_t>(id)]) activity_[static_cast<size_t>(id)] += activityInc_;
+}
+
+void NogoodStore::reduceLearnt(const Engine& engine) {
+    ++reductions_;
+    std::vector<char> spared(nogoods_.size(), 0);
+    const Implications& imp = engine.implications();
+    for (int64_t i = 0; i < imp.size(); ++i)
+        if (imp[i].by == this) spared[static_cast<size_t>(imp[i].code)] = 1;
+    for (int32_t id : learntPending_) spared[static_cast<size_t>(id)] = 1;
+    std::vector<int32_t> candidates;
+    for (size_t i = 0; i < nogoods_.size(); ++i)
+        if (isLearnt_[i] && nogoods_[i].size() > 2 && !spared[i]) candidates.push_back(static_cast<int32_t>(i));
+    const size_t drop = std::min(candidates.size(), static_cast<size_t>(liveLearnt_ / 2));
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(drop), candidates.end(),
+                     [&](int32_t a, int32_t b) {
+                         return activity_[static_cast<size_t>(a)] < activity_[static_cast<size_t>(b)];
+                     });
+    std::vector<char> gone(nogoods_.size(), 0);
+    for (size_t k = 0; k < drop; ++k) {
+        const auto i = static_cast<size_t>(candidates[k]);
+        gone[i] = 1;
+        literals_ -= static_cast<int64_t>(nogoods_[i].size());
+        std::vector<BoundLiteral>().swap(nogoods_[i]);
+    }
+    deleted_ += static_cast<int64_t>(drop);
+    liveLearnt_ -= static_cast<int64_t>(drop);
+    for (std::vector<Watch>& list : watches_)
+        list.erase(std::remove_if(list.begin(), list.end(), [&](const Watch& w) { return gone[static_cast<size_t>(w.nogood)] != 0; }),
+                   list.end());
 }
 
 // After the backtrack that follows a learnt nogood: the nogood is unit when its second watched
 // literal is still true (all the others were true before it), and then it propagates now.
+// On a violated one, it and the ones not yet checked stay pending for the next level down.
 bool NogoodStore::checkLearnt(Engine& engine) {
-    bool ok = true;
-    for (int32_t id : learntPending_) {
-        if (!ok) break;
+    for (size_t i = 0; i < learntPending_.size(); ++i) {
+        const int32_t id = learntPending_[i];
         const std::vector<BoundLiteral>& lits = nogoods_[static_cast<size_t>(id)];
         if (!lits[1].isTrue(engine) || lits[0].isFalse(engine)) continue;
         bool allOthersTrue = true;
@@ -133,18 +197,24 @@ bool NogoodStore::checkLearnt(Engine& engine) {
         if (!allOthersTrue) continue;  // watches stay valid: a non-true literal beyond slot 1
         if (lits[0].isTrue(engine)) {
             engine.setFailureCode(*this, id);
-            ok = false;
-        } else {
-            ok = lits[0].negation().apply(engine, this, id);
-            pending_.push_back(listOf(lits[0].negation()));
+            engine.requestBacktrackCallback(*this);
+            learntPending_.erase(learntPending_.begin(), learntPending_.begin() + static_cast<std::ptrdiff_t>(i));
+            return false;
+        }
+        lits[0].negation().apply(engine, this, id);  // cannot fail: lits[0] is neither true nor false
+        pending_.push_back(listOf(lits[0].negation()));
+        if (assertLevel_[static_cast<size_t>(id)] < engine.level()) {
+            asserted_.push_back(Asserted{id, engine.level()});
+            engine.requestBacktrackCallback(*this);
         }
     }
     learntPending_.clear();
-    return ok;
+    return true;
 }
 
 bool NogoodStore::explain(const Engine& /*engine*/, int64_t code, const BoundLiteral* lit, int64_t /*pos*/,
                           std::vector<BoundLiteral>& reason) const {
+    bumpActivity(static_cast<int32_t>(code));
     for (const BoundLiteral& l : nogoods_[static_cast<size_t>(code)])
         if (!lit || l.var != lit->var || l.lower == lit->lower) reason.push_back(l);
     return true;
@@ -160,21 +230,21 @@ bool NogoodStore::process(Engine& engine, int32_t listId) {
     size_t kept = 0;
     for (size_t i = 0; i < list.size(); ++i) {
         const Watch w = list[i];
-        if (!ok || (lower ? bound < w.value : bound > w.value)) {  // the watched literal is not true
-            list[kept++] = w;
+        if (!ok || (lower ? bound < w.value : bound > w.value) || w.blocker.isFalse(engine)) {
+            list[kept++] = w;  // the watched literal is not true, or the nogood is satisfied
             continue;
         }
         std::vector<BoundLiteral>& lits = nogoods_[static_cast<size_t>(w.nogood)];
         const auto slot = static_cast<size_t>(w.slot);
         if (lits[1 - slot].isFalse(engine)) {
-            list[kept++] = w;
+            list[kept++] = Watch{w.nogood, w.slot, w.value, lits[1 - slot]};
             continue;
         }
         size_t k = 2;
         while (k < lits.size() && lits[k].isTrue(engine)) ++k;
         if (k < lits.size()) {  // another literal to watch
             std::swap(lits[slot], lits[k]);
-            if (listOf(lits[slot]) == listId) moved_.push_back(Watch{w.nogood, w.slot, lits[slot].value});
+            if (listOf(lits[slot]) == listId) moved_.push_back(Watch{w.nogood, w.slot, lits[slot].value, lits[1 - slot]});
             else watchLiteral(engine, w.nogood, w.slot);
             continue;
         }
@@ -212,6 +282,7 @@ bool NogoodStore::propagate(Engine& engine) {
 
 bool NogoodStore::scanOnce(Engine& engine, bool& changed) {
     for (const std::vector<BoundLiteral>& lits : nogoods_) {
+        if (lits.empty()) continue;  // deleted
         const BoundLiteral* open = nullptr;
         int nonTrue = 0;
         for (const BoundLiteral& l : lits)

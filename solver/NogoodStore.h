@@ -43,20 +43,44 @@ public:
     // nogood is violated.
     bool add(Engine& engine, std::vector<BoundLiteral> literals);
 
+    // What the store keeps. maxLiterals: recording stops once it holds this many literals (16
+    // bytes each). learntKeep: when this many learnt nogoods are live, the less active half of
+    // them is deleted (activity: how often a nogood took part in a conflict lately, as in
+    // MiniSat), and the limit grows by learntGrowth; 0 keeps every learnt nogood. Learnt nogoods
+    // are consequences of the model, so deleting one loses no solution and no proof; nogoods
+    // recorded by add() are never deleted.
+    struct Limits {
+        int64_t maxLiterals = 10'000'000;
+        int64_t learntKeep = 0;
+        double learntGrowth = 1.1;
+    };
+    void setLimits(const Limits& limits) { limits_ = limits; learntLimit_ = limits.learntKeep; }
+    // Whether `size` more literals fit (a learnt single literal takes two: see addLearnt).
+    bool fits(int64_t size) const { return literals_ + size <= limits_.maxLiterals; }
+
     // Records a nogood learnt from a conflict (solver/ConflictAnalysis.h) at any level, while all
     // its literals are true (the engine is failed). It watches the two literals made true last,
     // so that after the search backtracks the watches are the ones a SAT solver would pick. The
     // first propagate() after that checks it once (Engine::schedule), so a nogood unit after the
-    // backtrack propagates at once. Literal limits are the caller's.
-    void addLearnt(Engine& engine, std::vector<BoundLiteral> literals);
+    // backtrack propagates at once. A single literal gets an always-true partner, so that it has
+    // two watches. False: not recorded (the store is full, or the literals contradict each
+    // other and the nogood says nothing).
+    bool addLearnt(Engine& engine, std::vector<BoundLiteral> literals);
+    // Learnt nogoods to check at the next propagate() (new ones, and re-asserted ones: below).
+    // The caller schedules the store when this holds, at the level where they should propagate.
     bool hasPendingLearnt() const { return !learntPending_.empty(); }
     int64_t learnt() const { return learnt_; }
+    int64_t learntDeleted() const { return deleted_; }
+    int64_t reductions() const { return reductions_; }
 
     // Propagation by nogood `code`: the other literals; a violation (null lit): all of them.
+    // Explaining a learnt nogood bumps its activity: the analysis asks only for the ones that
+    // take part in a conflict.
     bool explain(const Engine& engine, int64_t code, const BoundLiteral* lit, int64_t pos,
                  std::vector<BoundLiteral>& reason) const override;
 
     int64_t size() const { return static_cast<int64_t>(nogoods_.size()); }
+    // Empty: a deleted learnt nogood (ids are never reused).
     const std::vector<BoundLiteral>& nogood(int64_t i) const { return nogoods_[static_cast<size_t>(i)]; }
     int64_t literals() const { return literals_; }
     int64_t units() const { return static_cast<int64_t>(stats().prunings); }  // bounds set by a nogood
@@ -67,6 +91,12 @@ private:
         int32_t nogood;
         int32_t slot;   // 0 or 1: which watched literal
         int64_t value;  // that literal's value, so the common case (still not true) reads no nogood
+        // A literal of the same nogood (the other watched one when the watch was made, or the
+        // last one found false): while it is false the nogood is satisfied and the watch is kept
+        // without reading the nogood (a "blocker", as in MiniSat). Safe for the same reason as
+        // there: it was false no later than the watched literal became true, so a backtrack
+        // that makes it non-false makes the watched literal non-true too.
+        BoundLiteral blocker;
     };
     // Watch lists are per variable and direction: list 2x holds literals [x <= v], list 2x+1
     // literals [x >= v]; only a change of that bound can make them true.
@@ -76,12 +106,38 @@ private:
     bool process(Engine& engine, int32_t list);
     bool scanOnce(Engine& engine, bool& changed);
 
+    // Deletes the less active half of the live learnt nogoods, sparing those with at most two
+    // literals, those pending a check, and those that are the reason of a bound on the engine's
+    // implication trail (a later conflict may ask for their explanation).
+    void reduceLearnt(const Engine& engine);
+    void bumpActivity(int32_t id) const;
+
     std::vector<std::vector<BoundLiteral>> nogoods_;
+    // Per nogood: whether it was learnt, and its activity (learnt ones; mutable: explain() is
+    // const, and asking for an explanation is what makes a nogood active).
+    std::vector<char> isLearnt_;
+    mutable std::vector<double> activity_;
+    mutable double activityInc_ = 1;
+    Limits limits_;
+    int64_t learntLimit_ = 0, liveLearnt_ = 0, deleted_ = 0, reductions_ = 0;
     std::vector<std::vector<Watch>> watches_;  // per watch list (listOf)
     std::vector<char> watched_;                // per watch list: Engine::watch already called
     std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed
     std::vector<Watch> moved_;                 // scratch: watches moved onto the list being processed
-    std::vector<int32_t> learntPending_;       // learnt nogoods not checked since they were added
+    std::vector<int32_t> entries_;             // scratch: implication entries of a learnt nogood's literals
+    std::vector<int32_t> learntPending_;       // learnt nogoods to check: new, or re-asserted
+    // Re-assertion. The search backtracks one level at a time, not to a learnt nogood's asserting
+    // level (the highest level of its literals but the first): checked after the backtrack, the
+    // nogood propagates on a level above that one, and a later backtrack undoes the propagation
+    // while the nogood is still unit. So each such propagation is kept here with its level, and
+    // a backtrack below that level that keeps the asserting level puts the nogood back to be
+    // checked (SAT solvers with chronological backtracking re-imply such literals likewise).
+    struct Asserted {
+        int32_t nogood;
+        int32_t level;  // where it propagated
+    };
+    std::vector<Asserted> asserted_;
+    std::vector<int32_t> assertLevel_;  // per nogood: its asserting level (learnt ones)
     int64_t literals_ = 0, unitAtRoot_ = 0, learnt_ = 0;
     bool checkLearnt(Engine& engine);
     void ensureLists(const Engine& engine);

@@ -226,7 +226,14 @@ TEST_CASE("solve cli: the search learns by default and the learning switches rea
     e = exactStats();
     CHECK(e["learning"]["literals"].get<uint64_t>() <= 3 * e["learning"]["learnt"].get<uint64_t>());
     CHECK(e["learning"]["given_up"].get<uint64_t>() > 0);
+    REQUIRE(run(base + " --learnt-keep 20").code == 0);
+    e = exactStats();
+    CHECK(e["nogoods"]["reductions"].get<int64_t>() > 0);
+    CHECK(e["nogoods"]["learnt_deleted"].get<int64_t>() > 0);
+    REQUIRE(run(base + " --learnt-keep 0").code == 0);
+    CHECK(exactStats()["nogoods"]["learnt_deleted"].get<int64_t>() == 0);
     CHECK(run(base + " --learn --no-learn").code == 2);
     CHECK(run(base + " --learnt-length 0").code == 2);
+    CHECK(run(base + " --learnt-keep -1").code == 2);
     std::filesystem::remove(out);
 }

@@ -221,7 +221,7 @@ TEST_CASE("learning: no learnt nogood excludes a schedule cheaper than its cost 
 TEST_CASE("learning: proven optima equal exhaustive enumeration on 300 random graphs with every technique") {
     std::mt19937_64 rng(99);
     int optimal = 0, infeasible = 0;
-    uint64_t learnt = 0, prunings = 0;
+    uint64_t learnt = 0, prunings = 0, deleted = 0;
     for (uint64_t seed = 0; seed < 300; ++seed) {
         const int copies = 1 + static_cast<int>(seed % 3);
         const int n = 4 + static_cast<int>(rng() % (copies == 3 ? 3 : 5));
@@ -237,6 +237,8 @@ TEST_CASE("learning: proven optima equal exhaustive enumeration on 300 random gr
         opt.nogoods = seed % 3 != 0;
         opt.shaving = seed % 5 != 4;
         opt.windowAfterFailures = seed % 2 == 0 ? 0 : 20'000;
+        // Tiny limits on the live learnt nogoods, so that the store deletes them often.
+        opt.nogoodLimits.learntKeep = seed % 3 == 0 ? 0 : 2 + static_cast<int64_t>(seed % 7);
         CAPTURE(seed);
         const auto exact = testing::bruteForce(g, budget, copies);
         ExactResult r = solveExact(Instance{g, budget, copies}, opt, std::nullopt);
@@ -245,7 +247,10 @@ TEST_CASE("learning: proven optima equal exhaustive enumeration on 300 random gr
             CHECK(r.statistics["learning"]["bad_explanations"].get<uint64_t>() == 0);
             learnt += r.statistics["learning"]["learnt"].get<uint64_t>();
         }
-        if (r.statistics.contains("nogoods")) prunings += r.statistics["nogoods"]["prunings"].get<uint64_t>();
+        if (r.statistics.contains("nogoods")) {
+            prunings += r.statistics["nogoods"]["prunings"].get<uint64_t>();
+            deleted += r.statistics["nogoods"]["learnt_deleted"].get<uint64_t>();
+        }
         if (!exact.optimum) {
             CHECK(r.provedInfeasible);
             ++infeasible;
@@ -256,11 +261,12 @@ TEST_CASE("learning: proven optima equal exhaustive enumeration on 300 random gr
         ++optimal;
     }
     MESSAGE(optimal << " optima, " << infeasible << " infeasibility proofs; " << learnt << " nogoods learnt, "
-                    << prunings << " bounds set by nogoods");
+                    << deleted << " deleted, " << prunings << " bounds set by nogoods");
     CHECK(optimal > 150);
     CHECK(infeasible > 10);
     CHECK(learnt > 300);
     CHECK(prunings > 0);
+    CHECK(deleted > 50);
 }
 
 TEST_CASE("learning: the exact search proves the same optima with and without it on 12-node graphs") {

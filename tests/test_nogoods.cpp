@@ -213,3 +213,85 @@ TEST_CASE("nogoods: a from-scratch call leaves the watched propagation complete 
     REQUIRE(e.fixpoint());
     CHECK(e.ub(3) == 0);
 }
+
+TEST_CASE("nogoods: deleting learnt nogoods spares the reasons on the trail and leaves the rest complete") {
+    // Random dives in which, now and then, the literals true at that moment become a learnt
+    // nogood (as after a conflict: the dive then backtracks one level), under a limit of a few
+    // live learnt nogoods, so that the store deletes often. After every fixpoint: a from-scratch
+    // scan of the live nogoods finds nothing more (the deletions left their watches complete),
+    // no assignment that all nogoods ever recorded allow is pruned, and every bound a nogood set
+    // on the trail names a live one.
+    std::mt19937_64 rng(5);
+    int64_t deleted = 0, learnt = 0, reasonsChecked = 0;
+    for (int round = 0; round < 200; ++round) {
+        CAPTURE(round);
+        Setup s;
+        Engine& e = s.engine;
+        e.setLearning(true);
+        s.store->setLimits({1000000, 2 + static_cast<int64_t>(rng() % 3), 1.0});
+        std::vector<std::vector<BoundLiteral>> all;
+        std::vector<BoundLiteral> decisions;
+        auto settle = [&](bool ok) {
+            if (s.store->hasPendingLearnt()) e.schedule(*s.store);
+            ok = ok && e.fixpoint();
+            if (!ok) return false;
+            std::vector<Bounds> before;
+            for (int i = 0; i < kVars; ++i) before.push_back(Bounds{e.lb(i), e.ub(i)});
+            REQUIRE(e.fixpointFromScratch());
+            for (int i = 0; i < kVars; ++i) CHECK(before[static_cast<size_t>(i)] == Bounds{e.lb(i), e.ub(i)});
+            checkSound(e, false, solutions(all, decisions));
+            const Implications& imp = e.implications();
+            for (int64_t p = 0; p < imp.size(); ++p)
+                if (imp[p].by == s.store) {
+                    CHECK_FALSE(s.store->nogood(imp[p].code).empty());
+                    ++reasonsChecked;
+                }
+            return true;
+        };
+        // After a failure: back up one level at a time until the propagation holds; false when
+        // even level 0 fails (then nothing is left).
+        auto recover = [&] {
+            while (true) {
+                CHECK(solutions(all, decisions).empty());
+                if (e.level() == 0) return false;
+                e.popToLevel(e.level() - 1);
+                decisions.pop_back();
+                if (settle(true)) return true;
+            }
+        };
+        for (int step = 0; step < 80; ++step) {
+            if (!decisions.empty() && rng() % 5 == 0) {
+                const auto to = static_cast<int32_t>(rng() % decisions.size());
+                e.popToLevel(to);
+                decisions.resize(static_cast<size_t>(to));
+                if (!settle(true) && !recover()) break;
+            }
+            if (e.level() > 0 && rng() % 3 == 0) {
+                // A nogood of literals true now, as after a conflict: this level's decision and
+                // two other variables at their current bounds.
+                std::vector<BoundLiteral> ng{decisions.back()};
+                const VarId skip = (decisions.back().var + 1 + static_cast<VarId>(rng() % (kVars - 1))) % kVars;
+                for (VarId x = 0; x < kVars; ++x) {
+                    if (x == skip || x == decisions.back().var) continue;
+                    ng.push_back(rng() % 2 == 0 ? BoundLiteral{x, true, e.lb(x)} : BoundLiteral{x, false, e.ub(x)});
+                }
+                if (s.store->addLearnt(e, ng)) {
+                    all.push_back(ng);
+                    ++learnt;
+                }
+                e.popToLevel(e.level() - 1);
+                decisions.pop_back();
+                if (!settle(true) && !recover()) break;
+                continue;
+            }
+            const BoundLiteral d = randomLiteral(rng);
+            e.pushLevel();
+            decisions.push_back(d);
+            if (!settle(d.apply(e)) && !recover()) break;
+        }
+        deleted += s.store->learntDeleted();
+    }
+    MESSAGE(learnt << " learnt, " << deleted << " deleted, " << reasonsChecked << " reasons on the trail checked");
+    CHECK(deleted > 50);
+    CHECK(reasonsChecked > 200);
+}
