@@ -58,6 +58,8 @@ VARIANTS = {
     "search-only": ["--no-cover-bound", "--no-window-bound"],
     "search-only-learn": ["--no-cover-bound", "--no-window-bound", "--learn"],
     "search-only-no-learn": ["--no-cover-bound", "--no-window-bound", "--no-learn"],
+    "keep-all": ["--learnt-keep", "0"],  # no learnt nogood is ever deleted
+    "search-only-keep-all": ["--no-cover-bound", "--no-window-bound", "--learnt-keep", "0"],
     "no-cover-no-shaving": ["--no-cover-bound", "--no-shaving"],
     "no-cover-luby": ["--no-cover-bound", "--luby-restarts"],
     "no-cover-luby-no-nogoods": ["--no-cover-bound", "--luby-restarts", "--no-nogoods"],
@@ -91,6 +93,9 @@ with tempfile.TemporaryDirectory() as tmp:
             nogoods = e.get("nogoods", {}).get("recorded", 0)
             if "learning" in e:
                 nogoods = f"{nogoods} + {e['learning']['learnt']} learnt"
+                deleted = e.get("nogoods", {}).get("learnt_deleted", 0)
+                if deleted:
+                    nogoods += f" ({deleted} deleted)"
             shaving = e.get("shaving")
             probes = f"{shaving['exhausted']}/{shaving['probes']}" if shaving else ""
             wb = e.get("window_bound")

@@ -8,12 +8,13 @@ bool ConflictAnalysis::add(const Engine& engine, const BoundLiteral& l, int64_t 
     const Implications& imp = engine.implications();
     // The literal must have been true before the change it explains; anything else is a wrong
     // explanation, and learning from it could cut solutions.
-    const bool trueThen = l.lower ? engine.lbAt(l.var, before) >= l.value : engine.ubAt(l.var, before) <= l.value;
-    if (!trueThen) {
+    const Implications::Held h =
+        imp.heldBefore(l.var, l.lower, l.value, before, l.lower ? engine.lb(l.var) : engine.ub(l.var));
+    if (!h.held) {
         ++stats_.badExplanations;
         return false;
     }
-    const int32_t p = imp.entryOf(l.var, l.lower, l.value);
+    const int32_t p = h.entry;
     if (p < 0) return true;  // true since level 0
     const auto i = static_cast<size_t>(p);
     if (mark_[i] == stamp_) {
@@ -27,8 +28,7 @@ bool ConflictAnalysis::add(const Engine& engine, const BoundLiteral& l, int64_t 
     return static_cast<size_t>(open_) + lowerLevel_.size() + kept_.size() <= 4 * maxLength_;
 }
 
-bool ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit,
-                               int64_t pos) {
+void ConflictAnalysis::countExplanation(const Propagator& by) {
     ++stats_.explanations;
     const auto id = static_cast<size_t>(by.id());
     if (explanationsBy_.size() <= id) {
@@ -36,8 +36,24 @@ bool ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64
         givenUpAt_.resize(id + 1, 0);
     }
     ++explanationsBy_[id];
+}
+
+bool ConflictAnalysis::explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit,
+                               int64_t pos) {
+    countExplanation(by);
     reason_.clear();
     return by.explain(engine, code, lit, pos, reason_);
+}
+
+bool ConflictAnalysis::conflictReason(const Engine& engine, std::vector<BoundLiteral>& out) {
+    const Engine::Conflict& c = engine.conflict();
+    const int64_t now = engine.implications().size();
+    if (!c.hasLiteral) return c.by->explain(engine, c.code, nullptr, now, out);
+    const BoundLiteral failed{c.var, c.lower, c.value};
+    if (!c.by->explain(engine, c.code, &failed, now, out)) return false;
+    // The bound that refused the change.
+    out.push_back(c.lower ? BoundLiteral{c.var, false, engine.ub(c.var)} : BoundLiteral{c.var, true, engine.lb(c.var)});
+    return true;
 }
 
 bool ConflictAnalysis::addAll(const Engine& engine, int64_t before) {
@@ -66,15 +82,9 @@ bool ConflictAnalysis::analyze(const Engine& engine, std::vector<BoundLiteral>& 
     lowerLevel_.clear();
     kept_.clear();
 
-    if (c.hasLiteral) {
-        const BoundLiteral failed{c.var, c.lower, c.value};
-        if (!explain(engine, *c.by, c.code, &failed, end)) return giveUp(c.by);
-        // The bound that refused the change.
-        reason_.push_back(c.lower ? BoundLiteral{c.var, false, engine.ub(c.var)} : BoundLiteral{c.var, true, engine.lb(c.var)});
-    } else {
-        if (!explain(engine, *c.by, c.code, nullptr, end)) return giveUp(c.by);
-    }
-    if (!addAll(engine, end)) return giveUp(c.by);
+    countExplanation(*c.by);
+    reason_.clear();
+    if (!conflictReason(engine, reason_) || !addAll(engine, end)) return giveUp(c.by);
 
     int32_t uip = -1;
     for (int64_t i = end - 1; open_ > 0 && i >= 0; --i) {

@@ -43,6 +43,11 @@ public:
     // there is nothing to learn (a decision failed, learning is off) or the nogood is too long.
     bool analyze(const Engine& engine, std::vector<BoundLiteral>& nogood);
 
+    // The literals of engine.conflict() (a failed engine): the failing propagator's explanation
+    // of the change it could not make plus the bound that refused it, or its explanation of the
+    // failure it returned. Appended to `out`; false when the propagator declines.
+    static bool conflictReason(const Engine& engine, std::vector<BoundLiteral>& out);
+
     const LearningStats& stats() const { return stats_; }
     // Per propagator (by PropId): explanations asked of it, and analyses given up at its
     // explanation (the set outgrew the limit there).
@@ -56,9 +61,9 @@ private:
     // Adds the literals of reason_.
     bool addAll(const Engine& engine, int64_t before);
     bool giveUp(const Propagator* at);
-    // Asks `by` for the explanation of entry `pos` (lit null: of its failure) into reason_;
-    // false when it has none.
+    // Asks `by` for the explanation of entry `pos` into reason_; false when it has none.
     bool explain(const Engine& engine, const Propagator& by, int64_t code, const BoundLiteral* lit, int64_t pos);
+    void countExplanation(const Propagator& by);
 
     size_t maxLength_;
     LearningStats stats_;

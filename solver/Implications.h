@@ -75,6 +75,30 @@ public:
         return (lower ? before >= v : before <= v) ? -1 : found;
     }
 
+    // Whether [x >= v] (lower) or [x <= v] held before entry `pos`, given the bound now, and if
+    // so the entry that first made it true (-1: true since level 0): boundAt and entryOf in one
+    // walk of the chain, for conflict analysis.
+    struct Held {
+        bool held;
+        int32_t entry;
+    };
+    Held heldBefore(VarId x, bool lower, int64_t v, int64_t pos, int64_t now) const {
+        auto satisfies = [&](int64_t b) { return lower ? b >= v : b <= v; };
+        int32_t i = head_[listOf(x, lower)];
+        int64_t value = now;
+        while (i >= 0 && i >= pos) {
+            value = entries_[static_cast<size_t>(i)].old;
+            i = entries_[static_cast<size_t>(i)].prev;
+        }
+        if (i >= 0) value = entries_[static_cast<size_t>(i)].value;
+        if (!satisfies(value)) return {false, -1};
+        int32_t found = -1;  // values loosen going back: the last that satisfies is the first made
+        for (; i >= 0 && satisfies(entries_[static_cast<size_t>(i)].value); i = entries_[static_cast<size_t>(i)].prev)
+            found = i;
+        if (found >= 0 && satisfies(entries_[static_cast<size_t>(found)].old)) found = -1;
+        return {true, found};
+    }
+
 private:
     static size_t listOf(VarId x, bool lower) { return 2 * static_cast<size_t>(x) + (lower ? 1 : 0); }
 

@@ -1,7 +1,8 @@
 // Nogoods over bound literals: each one says that its literals are never all true together
 // (in branch and bound: not in any schedule cheaper than the incumbent). The exact search records
 // them at restarts (search/ExactSearch.cpp) so that a restarted run does not search again what an
-// earlier run closed.
+// earlier run closed, and learns them from conflicts (addLearnt); learnt ones are deleted by
+// activity and re-asserted after backtracks (below).
 //
 // Invariant (two watched literals, as in SAT solvers): every nogood watches its literals 0 and
 // 1 through the variables' watch lists. After propagate(), for each nogood either both watched
@@ -15,7 +16,11 @@
 // backtrack which makes them non-true again leaves it watched correctly (two watched literals
 // chosen later without knowing the levels can miss a propagation after a backtrack).
 //
-// propagateFromScratch() scans every nogood to a fixpoint (the reference), then updates the
+// A learnt nogood checked after a backtrack can be unit with a watched literal true that was
+// made true below the level where it propagates; that propagation is re-asserted when a
+// backtrack undoes it (asserted_), which keeps the propagation as complete as a scan.
+//
+// propagateFromScratch() scans every live nogood to a fixpoint (the reference), then updates the
 // watches on this level's changes as propagate() does, which then finds nothing more to set.
 #pragma once
 #include <cstdint>

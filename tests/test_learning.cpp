@@ -100,6 +100,27 @@ TEST_CASE("implications: bounds before every entry and the entry that made a lit
             }
         if (w <= 0) expected = -1;
         CHECK(first == expected);
+        // Whether a random literal held before a random entry, and the entry that made it true.
+        const auto count = e.implications().size();
+        const int64_t pos = static_cast<int64_t>(rng() % static_cast<uint64_t>(count + 1));
+        const bool lower = rng() % 2 == 0;
+        const int64_t u = static_cast<int64_t>(rng() % 101);
+        auto at = [&](int64_t p) -> const std::vector<solver::Bounds> { return p < count ? before[static_cast<size_t>(p)] : snapshot(); };
+        auto sat = [&](int64_t p) {
+            const solver::Bounds b = at(p)[static_cast<size_t>(x)];
+            return lower ? b.lb >= u : b.ub <= u;
+        };
+        const auto h = e.implications().heldBefore(x, lower, u, pos, lower ? e.lb(x) : e.ub(x));
+        CHECK(h.held == sat(pos));
+        if (h.held) {
+            int32_t made = -1;
+            for (int64_t p = pos; p-- > 0;)
+                if (!sat(p)) {
+                    made = static_cast<int32_t>(p);
+                    break;
+                }
+            CHECK(h.entry == made);
+        }
     }
 }
 
@@ -150,13 +171,7 @@ TEST_CASE("learning: every explanation of a random dive implies its change in a 
                 const Engine::Conflict& c = e.conflict();
                 REQUIRE(c.by != nullptr);
                 std::vector<BoundLiteral> reason;
-                if (c.hasLiteral) {
-                    const BoundLiteral failed{c.var, c.lower, c.value};
-                    REQUIRE(c.by->explain(e, c.code, &failed, e.implications().size(), reason));
-                    reason.push_back(c.lower ? BoundLiteral{c.var, false, e.ub(c.var)} : BoundLiteral{c.var, true, e.lb(c.var)});
-                } else {
-                    REQUIRE(c.by->explain(e, c.code, nullptr, e.implications().size(), reason));
-                }
+                REQUIRE(solver::ConflictAnalysis::conflictReason(e, reason));
                 INFO(c.by->name() << " explains its failure with " << reason.size() << " literals");
                 if (c.by->name() != "recompute-bound") CHECK(impliesInFreshModel(inst, options, reason, nullptr));
                 ++conflicts;
