@@ -43,6 +43,8 @@ struct WindowBoundOptions {
     int nesting = 1;
     ModelOptions model;            // the windows' searches use the same model options
     bool learning = false;         // ... and learn from failures when the search does
+    // Time the sweep leaves goes to its kept windows that did not end (searched again).
+    bool refine = true;
 };
 
 struct WindowBoundResult {
@@ -57,6 +59,7 @@ struct WindowBoundResult {
     };
     std::vector<Window> kept;  // the disjoint windows summed in `bound`
     uint64_t searches = 0, proofs = 0, failures = 0;
+    uint64_t refined = 0;  // kept windows searched again with the time the sweep left
     double seconds = 0;
     nlohmann::json statistics() const;
 };
