@@ -51,6 +51,7 @@ VARIANTS = {
     "learn-256": ["--learn", "--learnt-length", "256"],  # ... keeping nogoods of up to 256 literals
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
+    "no-refine": ["--no-window-refine"],  # unproven windows not searched again
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-cover-learn": ["--no-cover-bound", "--learn"],

@@ -75,6 +75,8 @@ const char* kSolveHelp =
     "                             the proven bound, and the last probe is the proof)\n"
     "  --no-window-bound          no bound from relaxations to windows of stages (by default,\n"
     "                             once a schedule is known, up to half of the exact search's time)\n"
+    "  --no-window-refine         the windows that did not end are not searched again with the\n"
+    "                             time their sweep left\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
@@ -144,7 +146,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
                "--learnt-length", "--learnt-keep"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
-               "--no-shaving", "--no-window-bound", "--learn", "--no-learn"});
+               "--no-shaving", "--no-window-bound", "--no-window-refine", "--learn", "--no-learn"});
     if (args.flag("--help") || args.flag("-h")) {
         std::cout << kSolveHelp;
         return kExitOk;
@@ -180,6 +182,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
         args.integer("--learnt-keep", static_cast<long long>(opt.exact.nogoodLimits.learntKeep), 0, 1LL << 40);
     opt.exact.shaving = !args.flag("--no-shaving");
     opt.exact.windowBound = !args.flag("--no-window-bound");
+    opt.exact.window.refine = !args.flag("--no-window-refine");
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
         args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(

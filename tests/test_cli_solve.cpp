@@ -235,5 +235,6 @@ TEST_CASE("solve cli: the search learns by default and the learning switches rea
     CHECK(run(base + " --learn --no-learn").code == 2);
     CHECK(run(base + " --learnt-length 0").code == 2);
     CHECK(run(base + " --learnt-keep -1").code == 2);
+    REQUIRE(run(base + " --no-window-refine").code == 0);  // the windows' own switch (tests/test_window_bound.cpp)
     std::filesystem::remove(out);
 }
