@@ -99,8 +99,17 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         if (!left) return left;
         return std::min(*left, std::max(0.5, *left / 4));
     };
+    // Per sweep end: the longest window searched at depth 1, when its search did not end (a
+    // longer search of it may beat the window kept for that end), and the kept window's index.
+    struct Frontier {
+        int first, last;
+        int64_t bound;  // proven for its relaxation at depth 1 (and so at any depth)
+        int kept;       // index in result.kept of the window kept for this end, or -1
+    };
+    std::vector<Frontier> frontiers;
     for (int end = n - 1; end >= 0 && !expired();) {
         WindowBoundResult::Window best{end + 1, end, 0, false, 1};
+        std::optional<Frontier> frontier;
         // Window i is [end + 1 - (i + 1) * step, end] (clipped at 0). below[i]: the best bound of
         // the depths done so far over windows 0..i, which bounds window i's relaxation at every
         // greater depth (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
@@ -127,12 +136,17 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
                 if (d == 1) {
                     reach = i + 1;
                     lastFirst = first;
+                    if (!s.proven) frontier = Frontier{first, end, floor, -1};
                 }
                 // A longer window would not end either; depth 1 reaches as far as the deeper ones try.
                 if (!s.proven || first == 0) break;
             }
             if (below.size() < atDepth.size()) below.resize(atDepth.size(), 0);
             for (size_t i = 0; i < atDepth.size(); ++i) below[i] = std::max(below[i], atDepth[i]);
+        }
+        if (frontier) {
+            if (best.bound > 0) frontier->kept = static_cast<int>(result.kept.size());
+            frontiers.push_back(*frontier);
         }
         if (best.bound > 0) {
             result.kept.push_back(best);
@@ -143,33 +157,49 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
             end = lastFirst - 1;  // no window ending here needs a recomputation that could be proven
         }
     }
-    // Time left after the sweep goes to the kept windows that did not end, each searched again
-    // from its bound with an equal share of it (a longer search of the same relaxation can only
-    // raise its bound). On rl_n250 at 0.9 the sweep ends after 16 of its 30 s with one kept
-    // window unproven (bench/README.md, "Windows searched again").
-    if (options.refine) {
-        std::vector<size_t> open;
-        for (size_t i = 0; i < result.kept.size(); ++i)
-            if (!result.kept[i].proven) open.push_back(i);
-        for (size_t k = 0; k < open.size() && !expired(); ++k) {
-            WindowBoundResult::Window& w = result.kept[open[k]];
-            const std::optional<double> left = phase.remaining();
-            std::optional<double> seconds;
-            if (left) seconds = *left / static_cast<double>(open.size() - k);
-            const WindowSolve s = solver.solve(w.first, w.last, w.depth, w.bound, seconds, options.maxFailures);
-            ++result.refined;
-            if (s.infeasible) {
-                result.bound = kNoSchedule;
-                result.kept = {{w.first, w.last, kNoSchedule, true, w.depth}};
-                break;
-            }
-            w.proven = s.proven;
-            if (s.bound > w.bound) {
-                result.bound = std::min(saturatingAdd(result.bound, s.bound - w.bound), kNoSchedule - 1);
-                w.bound = s.bound;
-            }
+    // Time left after the sweep goes to the windows whose searches did not end, each searched
+    // again with an equal share of it: per sweep end, its longest window at depth 1 (at the kept
+    // window's depth), from the bound of the kept one, which is a shorter window ending at the
+    // same stage. Where the longer window would overlap another kept window, the kept one is
+    // searched again instead, if it did not end. A longer search of a relaxation only raises its
+    // bound, and a better bound replaces the kept window's. On rl_n250 at 0.9 the sweep ends
+    // after 16 of its 30 s (bench/README.md, "Windows searched again").
+    for (size_t k = 0; options.refine && k < frontiers.size() && !expired(); ++k) {
+        const Frontier& f = frontiers[k];
+        WindowBoundResult::Window* kept = f.kept >= 0 ? &result.kept[static_cast<size_t>(f.kept)] : nullptr;
+        bool clash = false;
+        for (size_t j = 0; j < result.kept.size(); ++j)
+            if (static_cast<int>(j) != f.kept && result.kept[j].last >= f.first && result.kept[j].first <= f.last) clash = true;
+        WindowBoundResult::Window target{f.first, f.last, std::max(f.bound, kept ? kept->bound : 0), false,
+                                         kept ? kept->depth : 1};
+        if (clash) {
+            if (!kept || kept->proven) continue;
+            target = *kept;
         }
+        const std::optional<double> left = phase.remaining();
+        std::optional<double> seconds;
+        if (left) seconds = *left / static_cast<double>(frontiers.size() - k);
+        const WindowSolve s = solver.solve(target.first, target.last, target.depth, target.bound, seconds, options.maxFailures);
+        ++result.refined;
+        if (s.infeasible) {
+            result.bound = kNoSchedule;
+            result.kept = {{target.first, target.last, kNoSchedule, true, target.depth}};
+            break;
+        }
+        const int64_t before = kept ? kept->bound : 0;
+        if (s.bound <= before) {
+            if (kept && s.proven && target.first == kept->first) kept->proven = true;
+            continue;
+        }
+        result.bound = std::min(saturatingAdd(result.bound, s.bound - before), kNoSchedule - 1);
+        target.bound = s.bound;
+        target.proven = s.proven;
+        if (kept) *kept = target;
+        else result.kept.push_back(target);
     }
+    // Listed from the last stage down, as the sweep keeps them.
+    std::sort(result.kept.begin(), result.kept.end(),
+              [](const WindowBoundResult::Window& a, const WindowBoundResult::Window& b) { return a.last > b.last; });
     result.seconds = phase.elapsed();
     return result;
 }
