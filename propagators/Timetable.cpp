@@ -282,22 +282,16 @@ bool Timetable::explain(const Engine& e, int64_t t, const solver::BoundLiteral* 
         if (lit->var != s.stage) reason.push_back(BoundLiteral{s.stage, false, stagetask::lastStageAtOrBefore(t, s.slot)});
         if (lit->var != s.end) reason.push_back(BoundLiteral{s.end, true, t + 1});
     }
-    // Tasks whose compulsory part covered t before entry pos. Bounds only tighten, so they
-    // cover t now as well: the current domains filter first, the bounds at pos decide.
-    std::vector<int32_t>& covering = explainScratch_;
-    covering.clear();
+    // Tasks whose compulsory part covered t before entry pos, largest demands first (byDemand_
+    // order), until they exceed the room. Bounds only tighten, so they cover t now as well: the
+    // current domains filter first, the bounds at pos decide.
+    int64_t sum = 0;
     for (int32_t j : byDemand_) {
+        if (sum > room) break;
         if (j == self) continue;
         const StageTask& u = tasks_[static_cast<size_t>(j)];
         if (!stagetask::isPresent(e, u) || stagetask::startMax(e, u) > t || stagetask::endMin(e, u) <= t) continue;
         if (e.lbAt(u.presence, pos) < 1 || eventOf(e.ubAt(u.stage, pos), u.slot) > t || e.lbAt(u.end, pos) <= t) continue;
-        covering.push_back(j);
-    }
-    // Largest demands first (byDemand_ order), until they exceed the room.
-    int64_t sum = 0;
-    for (int32_t j : covering) {
-        if (sum > room) break;
-        const StageTask& u = tasks_[static_cast<size_t>(j)];
         sum += u.demand;
         reason.push_back(BoundLiteral{u.presence, true, 1});
         reason.push_back(BoundLiteral{u.stage, false, stagetask::lastStageAtOrBefore(t, u.slot)});

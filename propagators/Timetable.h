@@ -134,7 +134,6 @@ private:
     bool needFull_ = true;   // the next propagate() must run from scratch (first call)
 
     std::vector<int32_t> taskOfVar_;  // per engine variable: the task it belongs to, or -1
-    mutable std::vector<int32_t> explainScratch_;
 
     std::vector<int32_t> touched_;  // tasks changed since the last call (see notify)
     std::vector<uint8_t> isTouched_;
