@@ -52,6 +52,7 @@ VARIANTS = {
     "no-shaving": ["--no-shaving"],     # one proof run once a schedule is known, no capped probes
     "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
     "no-refine": ["--no-window-refine"],  # unproven windows not searched again
+    "share-0.8": ["--window-share", "0.8"],  # the windows get up to 80% of the exact search's time
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-cover-learn": ["--no-cover-bound", "--learn"],

@@ -77,6 +77,8 @@ const char* kSolveHelp =
     "                             once a schedule is known, up to half of the exact search's time)\n"
     "  --no-window-refine         the windows that did not end are not searched again with the\n"
     "                             time their sweep left\n"
+    "  --window-share F           the windows get at most this share of the exact search's time\n"
+    "                             left when they start (default 0.5)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
@@ -143,7 +145,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length",
-               "--learnt-length", "--learnt-keep"},
+               "--learnt-length", "--learnt-keep", "--window-share"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
                "--no-shaving", "--no-window-bound", "--no-window-refine", "--learn", "--no-learn"});
@@ -183,6 +185,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.shaving = !args.flag("--no-shaving");
     opt.exact.windowBound = !args.flag("--no-window-bound");
     opt.exact.window.refine = !args.flag("--no-window-refine");
+    opt.exact.windowShare = args.real("--window-share", opt.exact.windowShare, 0.01, 1.0);
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
         args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(

@@ -236,5 +236,8 @@ TEST_CASE("solve cli: the search learns by default and the learning switches rea
     CHECK(run(base + " --learnt-length 0").code == 2);
     CHECK(run(base + " --learnt-keep -1").code == 2);
     REQUIRE(run(base + " --no-window-refine").code == 0);  // the windows' own switch (tests/test_window_bound.cpp)
+    REQUIRE(run(base + " --window-share 0.8").code == 0);
+    CHECK(run(base + " --window-share 0").code == 2);
+    CHECK(run(base + " --window-share 1.5").code == 2);
     std::filesystem::remove(out);
 }
