@@ -59,7 +59,7 @@ void NogoodStore::onBacktrack(Engine& engine) {
         const int32_t id = asserted_.back().nogood;
         asserted_.pop_back();
         // Still unit where its other literals all still hold; a deleted nogood has none.
-        if (assertLevel_[static_cast<size_t>(id)] <= level && !nogoods_[static_cast<size_t>(id)].empty())
+        if (info_[static_cast<size_t>(id)].assertLevel <= level && !nogoods_[static_cast<size_t>(id)].empty())
             learntPending_.push_back(id);
     }
 }
@@ -91,9 +91,7 @@ bool NogoodStore::add(Engine& engine, std::vector<BoundLiteral> literals) {
     }
     literals_ += static_cast<int64_t>(literals.size());
     nogoods_.push_back(std::move(literals));
-    isLearnt_.push_back(0);
-    assertLevel_.push_back(0);
-    activity_.push_back(0);
+    info_.push_back(Info{});
     const auto id = static_cast<int32_t>(nogoods_.size() - 1);
     watchLiteral(engine, id, 0);
     watchLiteral(engine, id, 1);
@@ -131,17 +129,15 @@ bool NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) 
     if (literals.size() == 1) literals.push_back(BoundLiteral{literals[0].var, !literals[0].lower,
                                                               literals[0].lower ? kMaxValue : kMinValue});
     const int32_t second = entries_.size() > 1 ? entries_[1] : -1;
-    assertLevel_.push_back(second >= 0 ? imp[second].level : 0);
     literals_ += static_cast<int64_t>(literals.size());
     ++learnt_;
     ++liveLearnt_;
     nogoods_.push_back(std::move(literals));
-    isLearnt_.push_back(1);
-    activity_.push_back(activityInc_);
+    info_.push_back(Info{true, second >= 0 ? imp[second].level : 0, activityInc_});
     // Decay: later bumps weigh more (MiniSat's 0.999 per conflict), rescaled before overflow.
     activityInc_ /= 0.999;
     if (activityInc_ > 1e100) {
-        for (double& a : activity_) a *= 1e-100;
+        for (Info& i : info_) i.activity *= 1e-100;
         activityInc_ *= 1e-100;
     }
     const auto id = static_cast<int32_t>(nogoods_.size() - 1);
@@ -152,7 +148,8 @@ bool NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) 
 }
 
 void NogoodStore::bumpActivity(int32_t id) const {
-    if (isLearnt_[static_cast<size_t>(id)]) activity_[static_cast<size_t>(id)] += activityInc_;
+    Info& i = info_[static_cast<size_t>(id)];
+    if (i.learnt) i.activity += activityInc_;
 }
 
 void NogoodStore::reduceLearnt(const Engine& engine) {
@@ -164,11 +161,11 @@ void NogoodStore::reduceLearnt(const Engine& engine) {
     for (int32_t id : learntPending_) spared[static_cast<size_t>(id)] = 1;
     std::vector<int32_t> candidates;
     for (size_t i = 0; i < nogoods_.size(); ++i)
-        if (isLearnt_[i] && nogoods_[i].size() > 2 && !spared[i]) candidates.push_back(static_cast<int32_t>(i));
+        if (info_[i].learnt && nogoods_[i].size() > 2 && !spared[i]) candidates.push_back(static_cast<int32_t>(i));
     const size_t drop = std::min(candidates.size(), static_cast<size_t>(liveLearnt_ / 2));
     std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(drop), candidates.end(),
                      [&](int32_t a, int32_t b) {
-                         return activity_[static_cast<size_t>(a)] < activity_[static_cast<size_t>(b)];
+                         return info_[static_cast<size_t>(a)].activity < info_[static_cast<size_t>(b)].activity;
                      });
     std::vector<char> gone(nogoods_.size(), 0);
     for (size_t k = 0; k < drop; ++k) {
@@ -203,7 +200,7 @@ bool NogoodStore::checkLearnt(Engine& engine) {
         }
         lits[0].negation().apply(engine, this, id);  // cannot fail: lits[0] is neither true nor false
         pending_.push_back(listOf(lits[0].negation()));
-        if (assertLevel_[static_cast<size_t>(id)] < engine.level()) {
+        if (info_[static_cast<size_t>(id)].assertLevel < engine.level()) {
             asserted_.push_back(Asserted{id, engine.level()});
             engine.requestBacktrackCallback(*this);
         }

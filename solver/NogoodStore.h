@@ -118,10 +118,14 @@ private:
     void bumpActivity(int32_t id) const;
 
     std::vector<std::vector<BoundLiteral>> nogoods_;
-    // Per nogood: whether it was learnt, and its activity (learnt ones; mutable: explain() is
-    // const, and asking for an explanation is what makes a nogood active).
-    std::vector<char> isLearnt_;
-    mutable std::vector<double> activity_;
+    // Per nogood, beside its literals.
+    struct Info {
+        bool learnt = false;
+        int32_t assertLevel = 0;  // learnt: the highest level of its literals but the first
+        double activity = 0;      // learnt: bumped by explain(), decayed by later bumps weighing more
+    };
+    // Mutable: explain() is const, and being asked for an explanation is what makes a nogood active.
+    mutable std::vector<Info> info_;
     mutable double activityInc_ = 1;
     Limits limits_;
     int64_t learntLimit_ = 0, liveLearnt_ = 0, deleted_ = 0, reductions_ = 0;
@@ -142,7 +146,6 @@ private:
         int32_t level;  // where it propagated
     };
     std::vector<Asserted> asserted_;
-    std::vector<int32_t> assertLevel_;  // per nogood: its asserting level (learnt ones)
     int64_t literals_ = 0, unitAtRoot_ = 0, learnt_ = 0;
     bool checkLearnt(Engine& engine);
     void ensureLists(const Engine& engine);
