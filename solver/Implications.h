@@ -52,28 +52,14 @@ public:
 
     // The bound of x before entry `pos` was made (pos = size(): now), given the bound now.
     int64_t boundAt(VarId x, bool lower, int64_t pos, int64_t now) const {
-        int32_t i = head_[listOf(x, lower)];
         int64_t value = now;
-        while (i >= 0 && i >= pos) {
-            value = entries_[static_cast<size_t>(i)].old;
-            i = entries_[static_cast<size_t>(i)].prev;
-        }
+        const int32_t i = lastBefore(x, lower, pos, value);
         return i >= 0 ? entries_[static_cast<size_t>(i)].value : value;
     }
 
     // The first entry that made [x >= v] (lower) or [x <= v] true, or -1 when it has been true
     // since level 0. The literal must be true now.
-    int32_t entryOf(VarId x, bool lower, int64_t v) const {
-        int32_t found = -1;
-        for (int32_t i = head_[listOf(x, lower)]; i >= 0; i = entries_[static_cast<size_t>(i)].prev) {
-            const Implication& e = entries_[static_cast<size_t>(i)];
-            if (lower ? e.value < v : e.value > v) break;
-            found = i;
-        }
-        if (found < 0) return -1;
-        const int64_t before = entries_[static_cast<size_t>(found)].old;
-        return (lower ? before >= v : before <= v) ? -1 : found;
-    }
+    int32_t entryOf(VarId x, bool lower, int64_t v) const { return firstMaking(head_[listOf(x, lower)], lower, v); }
 
     // Whether [x >= v] (lower) or [x <= v] held before entry `pos`, given the bound now, and if
     // so the entry that first made it true (-1: true since level 0): boundAt and entryOf in one
@@ -83,24 +69,38 @@ public:
         int32_t entry;
     };
     Held heldBefore(VarId x, bool lower, int64_t v, int64_t pos, int64_t now) const {
-        auto satisfies = [&](int64_t b) { return lower ? b >= v : b <= v; };
-        int32_t i = head_[listOf(x, lower)];
         int64_t value = now;
-        while (i >= 0 && i >= pos) {
-            value = entries_[static_cast<size_t>(i)].old;
-            i = entries_[static_cast<size_t>(i)].prev;
-        }
+        const int32_t i = lastBefore(x, lower, pos, value);
         if (i >= 0) value = entries_[static_cast<size_t>(i)].value;
-        if (!satisfies(value)) return {false, -1};
-        int32_t found = -1;  // values loosen going back: the last that satisfies is the first made
-        for (; i >= 0 && satisfies(entries_[static_cast<size_t>(i)].value); i = entries_[static_cast<size_t>(i)].prev)
-            found = i;
-        if (found >= 0 && satisfies(entries_[static_cast<size_t>(found)].old)) found = -1;
-        return {true, found};
+        if (lower ? value < v : value > v) return {false, -1};
+        return {true, firstMaking(i, lower, v)};
     }
 
 private:
     static size_t listOf(VarId x, bool lower) { return 2 * static_cast<size_t>(x) + (lower ? 1 : 0); }
+
+    // The newest entry of x's bound before `pos`, or -1; `value` becomes the bound before the
+    // oldest entry skipped (unchanged when none is).
+    int32_t lastBefore(VarId x, bool lower, int64_t pos, int64_t& value) const {
+        int32_t i = head_[listOf(x, lower)];
+        while (i >= 0 && i >= pos) {
+            value = entries_[static_cast<size_t>(i)].old;
+            i = entries_[static_cast<size_t>(i)].prev;
+        }
+        return i;
+    }
+
+    // Walking back from entry i of a chain whose value there satisfies the literal: the entry
+    // that first made it true, or -1 when the bound at level 0 already did. Values loosen going
+    // back, so the last entry that satisfies it is the first that made it true.
+    int32_t firstMaking(int32_t i, bool lower, int64_t v) const {
+        auto satisfies = [&](int64_t b) { return lower ? b >= v : b <= v; };
+        int32_t found = -1;
+        for (; i >= 0 && satisfies(entries_[static_cast<size_t>(i)].value); i = entries_[static_cast<size_t>(i)].prev)
+            found = i;
+        if (found >= 0 && satisfies(entries_[static_cast<size_t>(found)].old)) found = -1;
+        return found;
+    }
 
     std::vector<Implication> entries_;
     std::vector<int32_t> head_;  // per bound: the latest entry, or -1

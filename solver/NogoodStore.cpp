@@ -109,7 +109,7 @@ bool NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) 
     if (literals.empty() || !normalize(literals)) return false;
     if (!fits(static_cast<int64_t>(std::max<size_t>(literals.size(), 2)))) return false;
     ensureLists(engine);
-    if (learntLimit_ > 0 && liveLearnt_ >= learntLimit_) {
+    if (learntLimit_ > 0 && learnt_ - deleted_ >= learntLimit_) {
         reduceLearnt(engine);
         learntLimit_ = std::max(learntLimit_ + 1, static_cast<int64_t>(static_cast<double>(learntLimit_) * limits_.learntGrowth));
     }
@@ -131,7 +131,6 @@ bool NogoodStore::addLearnt(Engine& engine, std::vector<BoundLiteral> literals) 
     const int32_t second = entries_.size() > 1 ? entries_[1] : -1;
     literals_ += static_cast<int64_t>(literals.size());
     ++learnt_;
-    ++liveLearnt_;
     nogoods_.push_back(std::move(literals));
     info_.push_back(Info{true, second >= 0 ? imp[second].level : 0, activityInc_});
     // Decay: later bumps weigh more (MiniSat's 0.999 per conflict), rescaled before overflow.
@@ -162,7 +161,7 @@ void NogoodStore::reduceLearnt(const Engine& engine) {
     std::vector<int32_t> candidates;
     for (size_t i = 0; i < nogoods_.size(); ++i)
         if (info_[i].learnt && nogoods_[i].size() > 2 && !spared[i]) candidates.push_back(static_cast<int32_t>(i));
-    const size_t drop = std::min(candidates.size(), static_cast<size_t>(liveLearnt_ / 2));
+    const size_t drop = std::min(candidates.size(), static_cast<size_t>((learnt_ - deleted_) / 2));
     std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(drop), candidates.end(),
                      [&](int32_t a, int32_t b) {
                          return info_[static_cast<size_t>(a)].activity < info_[static_cast<size_t>(b)].activity;
@@ -175,7 +174,6 @@ void NogoodStore::reduceLearnt(const Engine& engine) {
         std::vector<BoundLiteral>().swap(nogoods_[i]);
     }
     deleted_ += static_cast<int64_t>(drop);
-    liveLearnt_ -= static_cast<int64_t>(drop);
     for (std::vector<Watch>& list : watches_)
         list.erase(std::remove_if(list.begin(), list.end(), [&](const Watch& w) { return gone[static_cast<size_t>(w.nogood)] != 0; }),
                    list.end());

@@ -128,7 +128,7 @@ private:
     mutable std::vector<Info> info_;
     mutable double activityInc_ = 1;
     Limits limits_;
-    int64_t learntLimit_ = 0, liveLearnt_ = 0, deleted_ = 0, reductions_ = 0;
+    int64_t learntLimit_ = 0, deleted_ = 0, reductions_ = 0;  // live learnt: learnt_ - deleted_
     std::vector<std::vector<Watch>> watches_;  // per watch list (listOf)
     std::vector<char> watched_;                // per watch list: Engine::watch already called
     std::vector<int32_t> pending_;             // watch lists whose bound changed, not yet processed

@@ -67,6 +67,15 @@ void checkSound(const Engine& e, bool failed, const std::vector<std::vector<int6
         }
 }
 
+// After a fixpoint: a from-scratch pass over everything succeeds and changes no bound (the
+// watched propagation left nothing to do).
+void requireScratchFindsNothing(Engine& e) {
+    std::vector<Bounds> before;
+    for (int i = 0; i < kVars; ++i) before.push_back(Bounds{e.lb(i), e.ub(i)});
+    REQUIRE(e.fixpointFromScratch());
+    for (int i = 0; i < kVars; ++i) CHECK(before[static_cast<size_t>(i)] == Bounds{e.lb(i), e.ub(i)});
+}
+
 }  // namespace
 
 TEST_CASE("nogoods: watched propagation equals the from-scratch scan and removes no solution") {
@@ -136,13 +145,7 @@ TEST_CASE("nogoods: watched propagation equals the from-scratch scan and removes
             }
             // `ref` runs incrementally but is checked from scratch at every third step: the scan must
             // find nothing left to do, and the store must go on soundly afterwards.
-            if (okRef && step % 3 == 0) {
-                std::vector<Bounds> before;
-                for (int i = 0; i < kVars; ++i) before.push_back(Bounds{ref.engine.lb(i), ref.engine.ub(i)});
-                okRef = ref.engine.fixpointFromScratch();
-                REQUIRE(okRef);
-                for (int i = 0; i < kVars; ++i) CHECK(before[static_cast<size_t>(i)] == Bounds{ref.engine.lb(i), ref.engine.ub(i)});
-            }
+            if (okRef && step % 3 == 0) requireScratchFindsNothing(ref.engine);
             checkSound(ref.engine, !okRef, sols);
             if (okRef)
                 for (int i = 0; i < kVars; ++i) {
@@ -235,10 +238,7 @@ TEST_CASE("nogoods: deleting learnt nogoods spares the reasons on the trail and 
             if (s.store->hasPendingLearnt()) e.schedule(*s.store);
             ok = ok && e.fixpoint();
             if (!ok) return false;
-            std::vector<Bounds> before;
-            for (int i = 0; i < kVars; ++i) before.push_back(Bounds{e.lb(i), e.ub(i)});
-            REQUIRE(e.fixpointFromScratch());
-            for (int i = 0; i < kVars; ++i) CHECK(before[static_cast<size_t>(i)] == Bounds{e.lb(i), e.ub(i)});
+            requireScratchFindsNothing(e);
             checkSound(e, false, solutions(all, decisions));
             const Implications& imp = e.implications();
             for (int64_t p = 0; p < imp.size(); ++p)
