@@ -90,6 +90,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
     // For the no-recompute strategy only the peak matters: no pressure phase.
     os.budget = options.strategy == "none" ? 0 : options.budget;
     os.seed = options.seed + 1;
+    os.threads = options.threads;
     // --deterministic: a fixed number of moves, so the orders do not depend on the clock (the
     // time share below still cuts a search that has not finished by then).
     if (options.deterministic) os.maxMoves = kDeterministicOrderMoves;
@@ -136,7 +137,7 @@ SolveOutcome solveFreeOrder(const Graph& g, const SolveOptions& options, SolveRe
         if (deadline.expired() && !tried.empty()) break;
         Deadline share(greedyPhase.share(1.0 / static_cast<double>(options_.size() - i)));
         o.greedy = bestGreedyPlan(Instance{*o.graph.graph, options.budget, options.copies}, &share, !options.deterministic,
-                                  greedyWithEveryDropOrder(*o.graph.graph, options.strategy));
+                                  greedyWithEveryDropOrder(*o.graph.graph, options.strategy), options.threads);
         if (o.greedy->plan) {
             o.greedyCost = evaluate(*o.graph.graph, materialize(*o.graph.graph, *o.greedy->plan)).cost;
             // Offered at once, so a schedule exists on disk before the long search starts.

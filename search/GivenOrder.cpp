@@ -109,7 +109,7 @@ private:
             Deadline greedyShare(deadline_.share(0.3));
             // --deterministic: a fixed number of restarts, so the result does not depend on the clock.
             greedy = bestGreedyPlan(inst_, &greedyShare, !opt_.deterministic,
-                                    greedyWithEveryDropOrder(g_, opt_.strategy));
+                                    greedyWithEveryDropOrder(g_, opt_.strategy), opt_.threads);
         }
         out_.statistics["greedy_evictions"] = greedy.evictions;
         if (greedy.plan) incumbent_.offer(*greedy.plan, "greedy");

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "model/Timeline.h"
-#include "search/DropRecomputations.h"
 #include "solver/RangeAddMaxTree.h"
 
 namespace moccasin {
@@ -23,10 +22,6 @@ enum class State : uint8_t {
 
 // Recomputing a node can drag Dead inputs back; chains longer than this are not worth it.
 constexpr int kMaxClosure = 64;
-
-// When no rule meets the budget, restarts with jittered scores; more rarely pays off.
-constexpr uint64_t kNoisyRestarts = 8;
-constexpr uint64_t kTimedRestarts = 64;
 
 // How many stages a walk makes between looks at the clock.
 constexpr int kDeadlineStride = 64;
@@ -567,87 +562,6 @@ private:
 
 GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options) {
     return GreedyWalk(inst, options).run();
-}
-
-namespace {
-
-// The portfolio behind bestGreedyPlan: keeps the cheapest plan that meets the budget and the
-// lowest plan over it.
-class GreedyPortfolio {
-public:
-    GreedyPortfolio(const Instance& inst, const Deadline* deadline, bool timedRestarts, bool everyDropOrder)
-        : inst_(inst), deadline_(deadline), timedRestarts_(timedRestarts), everyDropOrder_(everyDropOrder) {}
-
-    GreedyResult run() {
-        // Every rule with exact scores; when none meets the budget, jittered scores; when that
-        // fails too, one walk that goes on over the budget, the start of a repair.
-        // With a deadline, restarts go on until it expires (on large graphs sampled victims make
-        // each walk different, and a later one often fits); without one, a fixed number.
-        // Charging for Pending inputs is one more walk in the first round, and every walk of every
-        // other round after it: it meets tight budgets the plain rules miss on large graphs, so it
-        // goes first (under a short deadline it may be the only walk), and is a little dearer
-        // where both meet the budget.
-        const uint64_t restarts = timedRestarts_ && deadline_ && deadline_->hasLimit() ? kTimedRestarts : kNoisyRestarts;
-        for (uint64_t noise = 0; noise < restarts + 1 && (noise < 1 || !best_.plan); ++noise) {
-            if (noise == 0) walk(VictimRule::Dtr, 0, true, false);
-            for (VictimRule rule : kRules) {
-                if (expired()) break;
-                walk(rule, noise, noise % 2 == 1, false);
-            }
-        }
-        if (!best_.plan && !expired()) walk(VictimRule::Dtr, 0, true, true);
-        return std::move(best_);
-    }
-
-private:
-    static constexpr VictimRule kRules[] = {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize};
-
-    bool expired() const { return deadline_ && deadline_->expired(); }
-
-    void walk(VictimRule rule, uint64_t noise, bool chargePending, bool allowExcess) {
-        GreedyOptions o;
-        o.rule = rule;
-        o.chargePending = chargePending;
-        o.noiseSeed = noise == 0 ? 0 : noise * 3 + static_cast<uint64_t>(rule);
-        o.allowExcess = allowExcess;
-        o.deadline = walks_ > 0 ? deadline_ : nullptr;  // the first walk always completes
-        ++walks_;
-        GreedyResult r = greedyPlan(inst_, o);
-        const Graph& g = inst_.graph;
-        if (r.overBudget) {
-            best_.overBudget = std::move(r.overBudget);
-            best_.overBudgetPeak = evaluate(g, materialize(g, *best_.overBudget)).peak;
-        }
-        if (!r.plan) {
-            if (!best_.plan && best_.failure.empty()) best_.failure = r.failure;
-            return;
-        }
-        // The walk decided each eviction without knowing that memory falls later: drop the
-        // recomputations the budget turns out not to need before comparing walks.
-        if (everyDropOrder_) dropRecomputations(inst_, *r.plan, deadline_);
-        else dropRecomputationsIn(inst_, *r.plan, DropOrder::Dearest, deadline_);
-        int64_t cost = evaluate(g, materialize(g, *r.plan)).cost;
-        if (cost < bestCost_) {
-            bestCost_ = cost;
-            best_.plan = std::move(r.plan);
-            best_.evictions = r.evictions;
-            best_.failure.clear();
-        }
-    }
-
-    const Instance& inst_;
-    const Deadline* deadline_;
-    bool timedRestarts_;
-    bool everyDropOrder_;
-    GreedyResult best_;
-    int64_t bestCost_ = std::numeric_limits<int64_t>::max();
-    int walks_ = 0;
-};
-
-}  // namespace
-
-GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool timedRestarts, bool everyDropOrder) {
-    return GreedyPortfolio(inst, deadline, timedRestarts, everyDropOrder).run();
 }
 
 }  // namespace moccasin

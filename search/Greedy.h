@@ -54,7 +54,7 @@ GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options = {})
 // retries with jittered scores: a fixed number of rounds, or, with a time limit and
 // `timedRestarts`, rounds until the deadline (then the result depends on the clock). Stops early
 // (keeping what it has) once `deadline` expires. When no walk meets the budget, `overBudget`
-// holds the plan with the lowest peak among walks that went on over the budget.
+// holds the plan of one more walk that went on over the budget.
 //
 // Each walk's plan goes through the drop descent (search/DropRecomputations.h) before walks are
 // compared: dearest first only, unless `everyDropOrder` (then the cheapest of its three orders).
@@ -63,7 +63,11 @@ GreedyResult greedyPlan(const Instance& inst, const GreedyOptions& options = {})
 // 2 threads: 3.67% against 3.03%; 10 s, 1 thread, seeds 0-4: 3.64-3.91% against 3.21-3.49%).
 // `--strategy greedy`, whose plan is final, and graphs above 2,000 nodes use all three
 // (search/GivenOrder.h, greedyWithEveryDropOrder).
+//
+// `threads` workers make the walks (search/GreedyPortfolio.cpp). Without a deadline that cuts
+// them short the result is the same plan whatever their number; under a deadline more threads
+// make more jittered walks, which is what meets tight budgets on large graphs.
 GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline = nullptr, bool timedRestarts = true,
-                            bool everyDropOrder = false);
+                            bool everyDropOrder = false, int threads = 1);
 
 }  // namespace moccasin

@@ -1,8 +1,10 @@
 #include "search/OrderSearch.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include "model/Peak.h"
 #include "search/ListSchedule.h"
@@ -21,6 +23,42 @@ constexpr int64_t kFirstSlice = 20000;
 struct Start {
     std::string origin;
     std::unique_ptr<OrderAnnealer> annealer;
+};
+
+// What ends the search when one start reaches it (OrderSearchRun::stopsSearch).
+struct SliceTarget {
+    bool any = false;
+    int64_t budget = 0;
+    bool pressure = false;  // the pressure phase: no memory above the budget
+    bool reachedBy(const OrderAnnealer& a) const {
+        if (!any) return false;
+        return a.bestPeak() <= budget || (pressure && a.bestPressure() <= 0);
+    }
+};
+
+// The starts one thread anneals in a parallel round, one after the other. It owns its count of
+// moves; the annealers are its own for the round (no other worker has them).
+class SliceWorker {
+public:
+    SliceWorker(std::vector<OrderAnnealer*> starts, int64_t slice, SliceTarget target, const Deadline& deadline,
+                std::atomic<bool>& targetReached)
+        : starts_(std::move(starts)), slice_(slice), target_(target), deadline_(deadline), targetReached_(targetReached) {}
+    void operator()() {
+        for (OrderAnnealer* a : starts_) {
+            if (targetReached_.load(std::memory_order_relaxed) || deadline_.expired()) break;
+            tried_ += a->run(slice_, deadline_);
+            if (target_.reachedBy(*a)) targetReached_.store(true, std::memory_order_relaxed);
+        }
+    }
+    int64_t tried() const { return tried_; }
+
+private:
+    std::vector<OrderAnnealer*> starts_;
+    int64_t slice_;
+    SliceTarget target_;
+    const Deadline& deadline_;
+    std::atomic<bool>& targetReached_;
+    int64_t tried_ = 0;
 };
 
 // Phase 1 lowers the peak. With a budget it hands over, once the peak is proven optimal or a
@@ -69,11 +107,17 @@ private:
         bool done = finished();
         for (int64_t slice = kFirstSlice; !done && left > 0 && !deadline_.expired(); slice *= 2) {
             const int64_t peakBefore = bestPeak(), movesBefore = moves_;
-            for (size_t i = 0; i < starts_.size() && !done && left > 0 && !deadline_.expired(); ++i) {
-                int64_t tried = starts_[i].annealer->run(std::min(slice, left), deadline_);
-                left -= tried;
+            if (parallel()) {
+                const int64_t tried = runSlicesInParallel(slice);
                 moves_ += tried;
                 done = finished();
+            } else {
+                for (size_t i = 0; i < starts_.size() && !done && left > 0 && !deadline_.expired(); ++i) {
+                    int64_t tried = starts_[i].annealer->run(std::min(slice, left), deadline_);
+                    left -= tried;
+                    moves_ += tried;
+                    done = finished();
+                }
             }
             if (moves_ == movesBefore) break;  // nothing can move (fewer than two nodes)
             const bool stalled = bestPeak() == peakBefore;
@@ -87,6 +131,39 @@ private:
                 for (Start& s : starts_) s.annealer->targetPressure(options_.budget);
             }
         }
+    }
+
+    // Only without a move limit: with one, the orders must not depend on the number of threads
+    // (--deterministic), and the sequential rounds stop between starts as soon as one is done.
+    bool parallel() const { return options_.threads > 1 && options_.maxMoves < 0 && starts_.size() > 1; }
+
+    // One round: every start runs `slice` moves, the starts spread over the threads. A start that
+    // reaches what ends the search stops the starts not yet begun. Returns the moves made.
+    int64_t runSlicesInParallel(int64_t slice) {
+        const int threads = std::min<int>(options_.threads, static_cast<int>(starts_.size()));
+        std::atomic<bool> targetReached{false};
+        std::vector<SliceWorker> workers;
+        workers.reserve(static_cast<size_t>(threads));
+        for (int t = 0; t < threads; ++t) {
+            std::vector<OrderAnnealer*> mine;
+            for (size_t i = static_cast<size_t>(t); i < starts_.size(); i += static_cast<size_t>(threads))
+                mine.push_back(starts_[i].annealer.get());
+            workers.emplace_back(std::move(mine), slice, stopsSearch(), deadline_, targetReached);
+        }
+        std::vector<std::thread> running;
+        for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[static_cast<size_t>(t)]));
+        workers[0]();
+        for (std::thread& t : running) t.join();
+        int64_t tried = 0;
+        for (const SliceWorker& w : workers) tried += w.tried();
+        return tried;
+    }
+
+    // What, reached by one start alone, ends the search: a peak within the budget, or in the
+    // pressure phase no memory above it.
+    SliceTarget stopsSearch() const {
+        if (!withBudget_) return {};
+        return {true, options_.budget, pressurePhase_};
     }
 
     bool finished() {

@@ -10,7 +10,8 @@
 // is provably optimal. Where the reference order already is, only the pressure at the budget is
 // lowered, from the reference order, and only when the budget lies below every order's peak
 // (without a budget nothing is searched). The search is deterministic for a given seed and
-// number of moves; a deadline or stop request only cuts the same sequence short.
+// number of moves; a deadline or stop request only cuts the same sequence short. Without a move
+// limit the starts of each round run on the threads asked for.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -32,6 +33,9 @@ struct OrderSearchOptions {
     // graph and the options (bounds and the exact walk then run without time shares), unless the
     // deadline cuts the search short.
     int64_t maxMoves = -1;
+    // Without a move limit, the starts of each round are annealed on this many threads (with
+    // one, the search does not depend on them).
+    int threads = 1;
 };
 
 struct OrderCandidate {

@@ -101,7 +101,8 @@ SolveOutcome solveSimple(const Graph& g, const SolveOptions& options, SolveRecor
     } else {
         // A fixed number of restarts (a greedy answer is wanted fast), cut short by the time limit.
         const Instance inst{g, options.budget, options.copies};
-        GreedyResult r = bestGreedyPlan(inst, &deadline, false, greedyWithEveryDropOrder(g, options.strategy));
+        GreedyResult r = bestGreedyPlan(inst, &deadline, false, greedyWithEveryDropOrder(g, options.strategy),
+                                       options.threads);
         out.statistics["greedy_evictions"] = r.evictions;
         if (!r.plan) {
             // The descent's start: its walks may meet the budget, and otherwise the message names

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 
 #include "model/Budget.h"
@@ -9,6 +10,7 @@
 #include "model/Validator.h"
 #include "search/GivenOrder.h"
 #include "search/Greedy.h"
+#include "search/GreedyPortfolio.h"
 #include "tests/support/BruteForce.h"
 #include "tests/support/LayeredGraph.h"
 #include "tests/support/RandomGraphs.h"
@@ -296,4 +298,81 @@ TEST_CASE("greedy: giving up plans that cannot score best changes no walk") {
     CAPTURE(met);
     CHECK(met > compared / 5);
     CHECK(met < compared);
+}
+
+TEST_CASE("greedy: the portfolio's plan does not depend on the number of threads making its walks") {
+    // Without a deadline every walk of the rounds up to the first that meets the budget runs, and
+    // the cheapest (lowest-numbered among equals) is kept: the same plan with 1, 2 or 3 workers.
+    // Budgets near the lower limit make the jittered rounds run, and some meet the budget there.
+    // Graphs of hundreds of nodes, so that each walk takes long enough for the workers to run
+    // side by side (and finish out of order).
+    std::mt19937_64 rng(29);
+    int met = 0, metLate = 0, missed = 0;
+    for (uint64_t seed = 0; seed < 40; ++seed) {
+        LayeredGraphParams p;
+        p.nodes = 200 + static_cast<int>(rng() % 300);
+        p.seed = seed + 1000;
+        Graph g = parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+        const int64_t budget = referencePeak(g) * (55 + static_cast<int64_t>(rng() % 30)) / 100;
+        const int copies = 2 + static_cast<int>(seed % 3);
+        const Instance inst{g, budget, copies};
+        CAPTURE(seed);
+        const GreedyResult one = bestGreedyPlan(inst, nullptr, false, seed % 2 == 0, 1);
+        for (int threads : {2, 3}) {
+            CAPTURE(threads);
+            const GreedyResult more = bestGreedyPlan(inst, nullptr, false, seed % 2 == 0, threads);
+            REQUIRE(one.plan.has_value() == more.plan.has_value());
+            if (one.plan) CHECK(one.plan->recomputeStages == more.plan->recomputeStages);
+            CHECK(one.failure == more.failure);
+            CHECK(one.overBudgetPeak == more.overBudgetPeak);
+        }
+        if (!one.plan) {
+            ++missed;
+            continue;
+        }
+        ++met;
+        // Met only by a jittered round: the walks of round 0 all missed.
+        bool round0 = false;
+        for (VictimRule rule : {VictimRule::Dtr, VictimRule::CostPerByte, VictimRule::LargestSize})
+            for (bool charge : {false, true}) {
+                GreedyOptions o;
+                o.rule = rule;
+                o.chargePending = charge;
+                round0 = round0 || greedyPlan(inst, o).plan.has_value();
+            }
+        if (!round0) ++metLate;
+    }
+    MESSAGE("met " << met << " (" << metLate << " only by jittered rounds), missed " << missed);
+    CHECK(metLate > 0);
+    CHECK(missed > 0);
+}
+
+TEST_CASE("greedy: the portfolio numbers its walks in rounds and keeps the cheapest of the rounds up to the first that met") {
+    // Round 0: the charging walk, then the three rules with exact scores; then rounds of three
+    // jittered walks, charging in odd rounds.
+    CHECK(walkSpec(0).round == 0);
+    CHECK(walkSpec(0).chargePending);
+    CHECK(walkSpec(0).noise == 0);
+    for (uint64_t k = 1; k <= 3; ++k) {
+        CHECK(walkSpec(k).round == 0);
+        CHECK_FALSE(walkSpec(k).chargePending);
+        CHECK(walkSpec(k).noise == 0);
+    }
+    CHECK(walkSpec(1).rule != walkSpec(2).rule);
+    CHECK(walkSpec(2).rule != walkSpec(3).rule);
+    CHECK(walkSpec(4).round == 1);
+    CHECK(walkSpec(4).chargePending);
+    CHECK(walkSpec(6).round == 1);
+    CHECK(walkSpec(7).round == 2);
+    CHECK_FALSE(walkSpec(7).chargePending);
+    CHECK(walkSpec(7).noise == 2);
+
+    // Workers finish in any order: the same choice.
+    std::vector<MetWalk> met = {{9, 2, 100}, {5, 1, 120}, {6, 1, 110}, {4, 1, 110}};
+    CHECK(chooseWalk(met, 1) == std::optional<size_t>(3));  // walk 9 is of a later round; 4 beats 6 at equal cost
+    CHECK(chooseWalk(met, 2) == std::optional<size_t>(0));
+    std::reverse(met.begin(), met.end());
+    CHECK(chooseWalk(met, 1) == std::optional<size_t>(0));
+    CHECK(chooseWalk(met, 0) == std::nullopt);
+    CHECK(chooseWalk({}, 5) == std::nullopt);
 }
