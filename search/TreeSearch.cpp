@@ -22,6 +22,12 @@ void TreeSearch::learn() {
     learnt_.clear();
 }
 
+bool TreeSearch::propagatePendingLearnt() {
+    if (!nogoods_ || !nogoods_->hasPendingLearnt()) return true;
+    e_.schedule(*nogoods_);
+    return e_.fixpoint();
+}
+
 TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline, double jitter, const char* source) {
     jitter_ = jitter;
     source_ = source;
@@ -30,9 +36,8 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
     std::vector<Frame> stack;
     Outcome outcome = Outcome::Exhausted;
     e_.pushLevel();
-    if (nogoods_ && nogoods_->hasPendingLearnt()) e_.schedule(*nogoods_);
     Frame first;
-    if (!boundObjective() || !e_.fixpoint()) {
+    if (!propagatePendingLearnt() || !boundObjective() || !e_.fixpoint()) {
         ++failures_;
         learn();
     } else {
@@ -58,17 +63,13 @@ TreeSearch::Outcome TreeSearch::run(uint64_t failLimit, const Deadline& deadline
             continue;
         }
         e_.popToLevel(f.level);
-        // Learnt nogoods to check (new, or re-asserted by the backtrack) propagate on the
-        // frame's level, so that what they imply holds for all its alternatives. A failure there
-        // refutes the decision that opened the level.
-        if (nogoods_ && nogoods_->hasPendingLearnt()) {
-            e_.schedule(*nogoods_);
-            if (!e_.fixpoint()) {
-                ++failures_;
-                learn();
-                stack.pop_back();
-                continue;
-            }
+        // On the frame's level, so that what they imply holds for all its alternatives. A
+        // failure there refutes the decision that opened the level.
+        if (!propagatePendingLearnt()) {
+            ++failures_;
+            learn();
+            stack.pop_back();
+            continue;
         }
         e_.pushLevel();
         const Decision d = f.alt[f.next++];

@@ -106,6 +106,10 @@ private:
     };
 
     bool boundObjective();
+    // Propagates the learnt nogoods the store has to check (new, or re-asserted by a backtrack)
+    // on the current level: at a run's first level and on each frame's level before its next
+    // alternative. False on a failure.
+    bool propagatePendingLearnt();
     // After a failure: learns a nogood from it when learning is on.
     void learn();
     std::vector<std::vector<Decision>> refutedBranches(const std::vector<Frame>& stack) const;

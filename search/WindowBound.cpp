@@ -71,6 +71,18 @@ private:
 
 }  // namespace
 
+std::optional<WindowBoundResult::Window> refineTarget(const WindowFrontier& f,
+                                                      const std::vector<WindowBoundResult::Window>& kept) {
+    const WindowBoundResult::Window* own = f.kept >= 0 ? &kept[static_cast<size_t>(f.kept)] : nullptr;
+    bool clash = false;
+    for (size_t j = 0; j < kept.size(); ++j)
+        if (static_cast<int>(j) != f.kept && kept[j].last >= f.first && kept[j].first <= f.last) clash = true;
+    if (!clash) return WindowBoundResult::Window{f.first, f.last, std::max(f.bound, own ? own->bound : 0), false,
+                                                 own ? own->depth : 1};
+    if (!own || own->proven) return std::nullopt;
+    return *own;
+}
+
 nlohmann::json WindowBoundResult::statistics() const {
     nlohmann::json windows = nlohmann::json::array();
     for (const Window& w : kept) windows.push_back({w.first, w.last, w.depth, w.bound, w.proven});
@@ -99,17 +111,10 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         if (!left) return left;
         return std::min(*left, std::max(0.5, *left / 4));
     };
-    // Per sweep end: the longest window searched at depth 1, when its search did not end (a
-    // longer search of it may beat the window kept for that end), and the kept window's index.
-    struct Frontier {
-        int first, last;
-        int64_t bound;  // proven for its relaxation at depth 1 (and so at any depth)
-        int kept;       // index in result.kept of the window kept for this end, or -1
-    };
-    std::vector<Frontier> frontiers;
+    std::vector<WindowFrontier> frontiers;
     for (int end = n - 1; end >= 0 && !expired();) {
         WindowBoundResult::Window best{end + 1, end, 0, false, 1};
-        std::optional<Frontier> frontier;
+        std::optional<WindowFrontier> frontier;
         // Window i is [end + 1 - (i + 1) * step, end] (clipped at 0). below[i]: the best bound of
         // the depths done so far over windows 0..i, which bounds window i's relaxation at every
         // greater depth (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
@@ -136,7 +141,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
                 if (d == 1) {
                     reach = i + 1;
                     lastFirst = first;
-                    if (!s.proven) frontier = Frontier{first, end, floor, -1};
+                    if (!s.proven) frontier = WindowFrontier{first, end, floor, -1};
                 }
                 // A longer window would not end either; depth 1 reaches as far as the deeper ones try.
                 if (!s.proven || first == 0) break;
@@ -165,17 +170,11 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     // bound, and a better bound replaces the kept window's. On rl_n250 at 0.9 the sweep ends
     // after 16 of its 30 s (bench/README.md, "Windows searched again").
     for (size_t k = 0; options.refine && k < frontiers.size() && !expired(); ++k) {
-        const Frontier& f = frontiers[k];
+        const WindowFrontier& f = frontiers[k];
         WindowBoundResult::Window* kept = f.kept >= 0 ? &result.kept[static_cast<size_t>(f.kept)] : nullptr;
-        bool clash = false;
-        for (size_t j = 0; j < result.kept.size(); ++j)
-            if (static_cast<int>(j) != f.kept && result.kept[j].last >= f.first && result.kept[j].first <= f.last) clash = true;
-        WindowBoundResult::Window target{f.first, f.last, std::max(f.bound, kept ? kept->bound : 0), false,
-                                         kept ? kept->depth : 1};
-        if (clash) {
-            if (!kept || kept->proven) continue;
-            target = *kept;
-        }
+        const std::optional<WindowBoundResult::Window> found = refineTarget(f, result.kept);
+        if (!found) continue;
+        WindowBoundResult::Window target = *found;
         const std::optional<double> left = phase.remaining();
         std::optional<double> seconds;
         if (left) seconds = *left / static_cast<double>(frontiers.size() - k);

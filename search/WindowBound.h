@@ -64,6 +64,22 @@ struct WindowBoundResult {
     nlohmann::json statistics() const;
 };
 
+// Per sweep end whose longest window searched at depth 1 did not end: that window, its bound
+// (proven for its relaxation at depth 1, and so at any depth) and the index in
+// WindowBoundResult::kept of the window kept for that end (-1: none).
+struct WindowFrontier {
+    int first = 0, last = 0;
+    int64_t bound = 0;
+    int kept = -1;
+};
+
+// What the time the sweep leaves searches again for `f`: the frontier window at the kept
+// window's depth, from the better of the two bounds; where it would overlap another of the `kept`
+// windows (their bounds would count twice), the kept window itself if its search did not end;
+// otherwise nothing.
+std::optional<WindowBoundResult::Window> refineTarget(const WindowFrontier& f,
+                                                      const std::vector<WindowBoundResult::Window>& kept);
+
 // `plan` (optional): a valid plan of `inst`, restricted to each window as its search's warm start.
 // Stops at `deadline` or after `seconds` (none: only the failure limits end it).
 WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPlan>& plan,

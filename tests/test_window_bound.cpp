@@ -267,3 +267,33 @@ TEST_CASE("exact search: the window bound is posted at the root and the proof st
     }
     CHECK(posted > 0);
 }
+
+TEST_CASE("window bound: the second search of a sweep end never overlaps another kept window") {
+    using Window = WindowBoundResult::Window;
+    // Kept from the last stage down: [166, 249] (unproven), then [100, 150].
+    std::vector<Window> kept = {{166, 249, 864, false, 2}, {100, 150, 50, true, 1}};
+    // The longer window [155, 249] is clear of [100, 150]: searched at the kept window's depth,
+    // from the better bound.
+    std::optional<Window> t = refineTarget({155, 249, 700, 0}, kept);
+    REQUIRE(t);
+    CHECK(t->first == 155);
+    CHECK(t->last == 249);
+    CHECK(t->bound == 864);
+    CHECK(t->depth == 2);
+    CHECK_FALSE(t->proven);
+    // [130, 249] would overlap [100, 150], whose bound is counted already: the kept window is
+    // searched again instead.
+    t = refineTarget({130, 249, 900, 0}, kept);
+    REQUIRE(t);
+    CHECK(t->first == 166);
+    CHECK(t->bound == 864);
+    // ... unless its search ended: nothing is left to raise there.
+    kept[0].proven = true;
+    CHECK_FALSE(refineTarget({130, 249, 900, 0}, kept));
+    // An end that kept no window: its frontier alone, at depth 1, and nothing where it overlaps.
+    t = refineTarget({10, 60, 30, -1}, kept);
+    REQUIRE(t);
+    CHECK(t->depth == 1);
+    CHECK(t->bound == 30);
+    CHECK_FALSE(refineTarget({60, 120, 30, -1}, kept));
+}
