@@ -33,8 +33,10 @@
 #include "support/LayeredGraph.h"
 #include "model/GraphJson.h"
 #include "model/Peak.h"
+#include "model/Reorder.h"
 #include "model/Validator.h"
 #include "search/Greedy.h"
+#include "search/OrderSearch.h"
 #include "search/PeakDescent.h"
 #include "tests/support/BruteForce.h"
 #include "tests/support/RandomGraphs.h"
@@ -264,6 +266,46 @@ TEST_CASE("threads: the peak descent race on 2 threads meets budgets the greedy 
     CAPTURE(raced);
     CHECK(raced > 0);
     CHECK(met > 0);
+}
+
+TEST_CASE("threads: the greedy's walks on 2 and 3 workers give the plan of one, valid") {
+    // Workers take walk numbers from a shared counter and keep their own plans; the portfolio
+    // reads them after join(). Tight budgets make the jittered rounds run.
+    std::mt19937_64 rng(53);
+    int met = 0;
+    for (uint64_t seed = 0; seed < 6; ++seed) {
+        const Graph g = layered(150 + static_cast<int>(rng() % 150), seed + 300);
+        const int64_t budget = referencePeak(g) * (60 + static_cast<int64_t>(rng() % 25)) / 100;
+        const Instance inst{g, budget, 3};
+        const GreedyResult one = bestGreedyPlan(inst, nullptr, false, false, 1);
+        for (int threads : {2, 3}) {
+            const GreedyResult more = bestGreedyPlan(inst, nullptr, false, false, threads);
+            REQUIRE(one.plan.has_value() == more.plan.has_value());
+            if (!more.plan) continue;
+            CHECK(one.plan->recomputeStages == more.plan->recomputeStages);
+            ValidationResult v = validateSchedule(g, materialize(g, *more.plan).computations, budget, 3);
+            CHECK_MESSAGE(v.ok, v.violation);
+            ++met;
+        }
+    }
+    CHECK(met > 0);
+}
+
+TEST_CASE("threads: the order search anneals its starts on 2 threads") {
+    // Each start's annealer is run by one thread per round; the search reads them after join().
+    for (uint64_t seed = 0; seed < 4; ++seed) {
+        const Graph g = testing::randomDag({.nodes = 60 + static_cast<int>(seed * 30), .edgeProbability = 0.05}, seed + 70);
+        OrderSearchOptions options;
+        options.seed = seed;
+        options.threads = 2;
+        options.budget = referencePeak(g) * 3 / 5;
+        const OrderSearchResult r = searchOrders(g, options, Deadline(0.2));
+        REQUIRE_FALSE(r.candidates.empty());
+        for (const OrderCandidate& c : r.candidates) {
+            REQUIRE(isTopologicalOrder(g, c.order));
+            CHECK(c.peak == noRecomputePeak(g, c.order));
+        }
+    }
 }
 
 }  // TEST_SUITE("threads")
