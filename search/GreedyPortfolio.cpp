@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <atomic>
 #include <limits>
-#include <thread>
 #include <vector>
 
 #include "search/DropRecomputations.h"
+#include "search/Workers.h"
 
 namespace moccasin {
 
@@ -138,12 +138,7 @@ GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool
     const int count = std::max(1, threads);
     workers.reserve(static_cast<size_t>(count));
     for (int t = 0; t < count; ++t) workers.emplace_back(inst, deadline, everyDropOrder, queue);
-    {
-        std::vector<std::thread> running;
-        for (int t = 1; t < count; ++t) running.emplace_back(std::ref(workers[static_cast<size_t>(t)]));
-        workers[0]();
-        for (std::thread& t : running) t.join();
-    }
+    runWorkers(workers);
 
     GreedyResult best;
     std::vector<MetWalk> met;
@@ -171,11 +166,8 @@ GreedyResult bestGreedyPlan(const Instance& inst, const Deadline* deadline, bool
         o.chargePending = true;
         o.allowExcess = true;
         o.deadline = deadline;
+        // Walk 0's decisions (it failed, so this one goes over the budget where walk 0 stopped).
         GreedyResult r = greedyPlan(inst, o);
-        if (r.plan) {  // the same decisions as walk 0, which failed: not expected, kept all the same
-            best.plan = std::move(r.plan);
-            best.failure.clear();
-        }
         if (r.overBudget) {
             best.overBudget = std::move(r.overBudget);
             best.overBudgetPeak = evaluate(inst.graph, materialize(inst.graph, *best.overBudget)).peak;

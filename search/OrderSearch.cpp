@@ -4,13 +4,13 @@
 #include <atomic>
 #include <limits>
 #include <memory>
-#include <thread>
 
 #include "model/Peak.h"
 #include "search/ListSchedule.h"
 #include "search/OrderAnnealer.h"
 #include "search/OrderProfile.h"
 #include "search/OrderProof.h"
+#include "search/Workers.h"
 
 namespace moccasin {
 
@@ -25,7 +25,8 @@ struct Start {
     std::unique_ptr<OrderAnnealer> annealer;
 };
 
-// What ends the search when one start reaches it (OrderSearchRun::stopsSearch).
+// What ends the search when one start reaches it (OrderSearchRun::stopsSearch; finished() asks
+// it of every start, a parallel round's worker of its own).
 struct SliceTarget {
     bool any = false;
     int64_t budget = 0;
@@ -150,10 +151,7 @@ private:
                 mine.push_back(starts_[i].annealer.get());
             workers.emplace_back(std::move(mine), slice, stopsSearch(), deadline_, targetReached);
         }
-        std::vector<std::thread> running;
-        for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[static_cast<size_t>(t)]));
-        workers[0]();
-        for (std::thread& t : running) t.join();
+        runWorkers(workers);
         int64_t tried = 0;
         for (const SliceWorker& w : workers) tried += w.tried();
         return tried;
@@ -166,11 +164,12 @@ private:
         return {true, options_.budget, pressurePhase_};
     }
 
+    // One start reaching the target ends the search (with a budget); without one, a proof does.
     bool finished() {
-        if (withBudget_ && bestPeak() <= options_.budget) return true;
-        if (pressurePhase_)
-            return std::any_of(starts_.begin(), starts_.end(), [](const Start& s) { return s.annealer->bestPressure() <= 0; });
-        return proven() && !withBudget_;
+        const SliceTarget target = stopsSearch();
+        if (std::any_of(starts_.begin(), starts_.end(), [&](const Start& s) { return target.reachedBy(*s.annealer); }))
+            return true;
+        return !withBudget_ && proven();
     }
 
     int64_t bestPeak() const {

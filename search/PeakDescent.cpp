@@ -1,9 +1,7 @@
 #include "search/PeakDescent.h"
 
 #include <algorithm>
-#include <functional>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "model/Peak.h"
@@ -11,6 +9,7 @@
 #include "search/Incumbent.h"
 #include "search/Neighborhoods.h"
 #include "search/TreeSearch.h"
+#include "search/Workers.h"
 
 namespace moccasin {
 
@@ -185,10 +184,7 @@ DescentResult descendToBudget(const Instance& inst, const Deadline& deadline, co
     std::vector<DescentWorker> workers;
     workers.reserve(threads);
     for (int t = 0; t < threads; ++t) workers.emplace_back(inst, race, modelOptions, seed + 7919 * t, first);
-    std::vector<std::thread> running;
-    for (int t = 1; t < threads; ++t) running.emplace_back(std::ref(workers[t]));
-    workers[0]();
-    for (std::thread& t : running) t.join();
+    runWorkers(workers);
     // The cheapest plan that meets the budget; when none does, the lowest.
     DescentResult best;
     int64_t bestCost = 0;

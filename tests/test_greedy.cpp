@@ -103,14 +103,12 @@ TEST_CASE("greedy: 500 generated layered graphs of 5 to 200 nodes") {
     std::mt19937_64 rng(11);
     int successes = 0, easy = 0, easyMet = 0;
     for (uint64_t seed = 0; seed < 500; ++seed) {
-        LayeredGraphParams p;
-        p.nodes = 5 + static_cast<int>(rng() % 196);
-        p.seed = seed;
-        Graph g = parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+        const int nodes = 5 + static_cast<int>(rng() % 196);
+        Graph g = testing::layeredGraph(nodes, seed);
         int64_t budget = testing::randomBudget(g, rng);
         const int64_t hi = referencePeak(g);
         CAPTURE(seed);
-        CAPTURE(p.nodes);
+        CAPTURE(nodes);
         bool ok = greedyValid(g, budget, 2);
         successes += ok ? 1 : 0;
         if (budget * 10 >= hi * 8) {
@@ -303,16 +301,13 @@ TEST_CASE("greedy: giving up plans that cannot score best changes no walk") {
 TEST_CASE("greedy: the portfolio's plan does not depend on the number of threads making its walks") {
     // Without a deadline every walk of the rounds up to the first that meets the budget runs, and
     // the cheapest (lowest-numbered among equals) is kept: the same plan with 1, 2 or 3 workers.
-    // Budgets near the lower limit make the jittered rounds run, and some meet the budget there.
-    // Graphs of hundreds of nodes, so that each walk takes long enough for the workers to run
+    // Budgets of 0.55-0.85 of the peak make the jittered rounds run, and some meet the budget
+    // there. Graphs of hundreds of nodes, so that each walk takes long enough for the workers to run
     // side by side (and finish out of order).
     std::mt19937_64 rng(29);
     int met = 0, metLate = 0, missed = 0;
     for (uint64_t seed = 0; seed < 40; ++seed) {
-        LayeredGraphParams p;
-        p.nodes = 200 + static_cast<int>(rng() % 300);
-        p.seed = seed + 1000;
-        Graph g = parseGraphJson(generateLayeredGraph(p).dump(), "generated");
+        Graph g = testing::layeredGraph(200 + static_cast<int>(rng() % 300), seed + 1000);
         const int64_t budget = referencePeak(g) * (55 + static_cast<int64_t>(rng() % 30)) / 100;
         const int copies = 2 + static_cast<int>(seed % 3);
         const Instance inst{g, budget, copies};
