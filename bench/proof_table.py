@@ -53,6 +53,8 @@ VARIANTS = {
     "no-window": ["--no-window-bound"], # no bound from relaxations to windows of stages
     "no-refine": ["--no-window-refine"],  # unproven windows not searched again
     "share-0.8": ["--window-share", "0.8"],  # the windows get up to 80% of the exact search's time
+    "one-pass": ["--window-plateau", "0"],  # the windows' sweep grows each depth without pausing
+    "nested": ["--window-nesting", "1"],    # the windows' searches use windows of their own
     # Without the root's integer program the Keras instances need the search for their proof:
     "no-cover": ["--no-cover-bound"],   # the root bound without the integer cover program
     "no-cover-learn": ["--no-cover-bound", "--learn"],

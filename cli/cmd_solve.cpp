@@ -79,6 +79,10 @@ const char* kSolveHelp =
     "                             time their sweep left\n"
     "  --window-share F           the windows get at most this share of the exact search's time\n"
     "                             left when they start (default 0.5)\n"
+    "  --window-plateau N         a first pass of the windows pauses each depth where its bound\n"
+    "                             has not risen over N windows (default 2; 0: one pass)\n"
+    "  --window-nesting N         the windows' searches use windows of their own, N levels down\n"
+    "                             (default 0)\n"
     "  --bound-windows            the stage-cut bound also reads copy ends and stages (off by\n"
     "                             default: fewer nodes, slower proofs)\n"
     "  --fail-limit N             stop after N failures\n"
@@ -145,7 +149,7 @@ int cmdSolve(const std::vector<std::string>& argv) {
     Args args(argv,
               {"--budget", "--copies", "--strategy", "--time-limit", "--threads", "--seed", "-o", "--ttef-max-free",
                "--fail-limit", "--lns-epochs", "--lns-fail-limit", "--order", "--progress-json", "--nogood-length",
-               "--learnt-length", "--learnt-keep", "--window-share"},
+               "--learnt-length", "--learnt-keep", "--window-share", "--window-plateau", "--window-nesting"},
               {"--help", "-h", "-q", "--no-ttef", "--no-timetable-filtering", "--no-bound", "--no-restarts", "--deterministic", "--ttef",
                "--luby-restarts", "--bound-windows", "--ttef-no-left-overlap", "--no-cover-bound", "--no-nogoods",
                "--no-shaving", "--no-window-bound", "--no-window-refine", "--learn", "--no-learn"});
@@ -186,6 +190,8 @@ int cmdSolve(const std::vector<std::string>& argv) {
     opt.exact.windowBound = !args.flag("--no-window-bound");
     opt.exact.window.refine = !args.flag("--no-window-refine");
     opt.exact.windowShare = args.real("--window-share", opt.exact.windowShare, 0.01, 1.0);
+    opt.exact.window.plateau = static_cast<int>(args.integer("--window-plateau", opt.exact.window.plateau, 0, 1 << 20));
+    opt.exact.window.nesting = static_cast<int>(args.integer("--window-nesting", opt.exact.window.nesting, 0, 3));
     opt.exact.nogoodLimits.maxLength = static_cast<size_t>(
         args.integer("--nogood-length", static_cast<long long>(opt.exact.nogoodLimits.maxLength), 1, 1 << 30));
     opt.exact.failLimit = static_cast<uint64_t>(

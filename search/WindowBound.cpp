@@ -13,19 +13,26 @@ namespace {
 
 constexpr int64_t kNoSchedule = std::numeric_limits<int64_t>::max();
 
-struct WindowSolve {
-    int64_t bound = 0;
-    bool proven = false;
-    bool infeasible = false;
-};
-
 // The window's relaxation solved by the exact search (with windows of its own while
-// options.nesting > 0), its incumbent restricted to the window as the warm start.
-class WindowSolver {
+// options.nesting > 0), its incumbent restricted to the window as the warm start, within the
+// phase's time and the options' failure limits.
+class WindowSolver final : public WindowSearcher {
 public:
     WindowSolver(const Instance& inst, const std::optional<StagedPlan>& plan, const WindowBoundOptions& options,
-                 WindowBoundResult& stats)
-        : inst_(inst), plan_(plan), options_(options), stats_(stats) {}
+                 const Deadline& deadline, const Deadline& phase, WindowBoundResult& stats)
+        : inst_(inst), plan_(plan), options_(options), deadline_(deadline), phase_(phase), stats_(stats) {}
+
+    bool expired() const override {
+        return deadline_.expired() || phase_.expired() || stats_.failures >= options_.maxFailures;
+    }
+
+    // A sweep's search gets at most a quarter of the time left, so a window that does not end
+    // leaves time for the others.
+    WindowSolve solve(int first, int last, int depth, int64_t floor) override {
+        std::optional<double> slice = phase_.remaining();
+        if (slice) slice = std::min(*slice, std::max(0.5, *slice / 4));
+        return solve(first, last, depth, floor, slice, options_.failLimit);
+    }
 
     // `floor`: a proven bound of this window's relaxation: that of a shorter window ending at the
     // same stage, at the same depth or less (a schedule of this relaxation restricted to the
@@ -66,21 +73,33 @@ private:
     const Instance& inst_;
     const std::optional<StagedPlan>& plan_;
     const WindowBoundOptions& options_;
+    const Deadline& deadline_;
+    const Deadline& phase_;
     WindowBoundResult& stats_;
 };
 
 }  // namespace
 
+int64_t WindowWalk::boundUpTo(int i) const {
+    if (bounds.empty() || i < 0) return 0;
+    return bounds[std::min(static_cast<size_t>(i), bounds.size() - 1)];
+}
+
+bool WindowWalk::plateaued(int plateau) const {
+    if (plateau <= 0 || bounds.size() <= static_cast<size_t>(plateau) || bounds.back() == 0) return false;
+    return bounds[bounds.size() - 1 - static_cast<size_t>(plateau)] == bounds.back();
+}
+
 std::optional<WindowBoundResult::Window> refineTarget(const WindowFrontier& f,
                                                       const std::vector<WindowBoundResult::Window>& kept) {
     const WindowBoundResult::Window* own = f.kept >= 0 ? &kept[static_cast<size_t>(f.kept)] : nullptr;
+    if (own && !own->proven) return *own;
     bool clash = false;
     for (size_t j = 0; j < kept.size(); ++j)
         if (static_cast<int>(j) != f.kept && kept[j].last >= f.first && kept[j].first <= f.last) clash = true;
     if (!clash) return WindowBoundResult::Window{f.first, f.last, std::max(f.bound, own ? own->bound : 0), false,
                                                  own ? own->depth : 1};
-    if (!own || own->proven) return std::nullopt;
-    return *own;
+    return std::nullopt;
 }
 
 nlohmann::json WindowBoundResult::statistics() const {
@@ -88,6 +107,63 @@ nlohmann::json WindowBoundResult::statistics() const {
     for (const Window& w : kept) windows.push_back({w.first, w.last, w.depth, w.bound, w.proven});
     return {{"bound", bound},     {"searches", searches}, {"proofs", proofs}, {"refined", refined},
             {"failures", failures}, {"seconds", seconds},   {"windows", windows}};
+}
+
+EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& searcher) {
+    EndSweep out;
+    out.best = {end + 1, end, 0, false, 1};
+    out.lastFirst = end + 1;
+    step = std::max(1, step);
+    maxDepth = std::max(1, maxDepth);
+    // Window i is [end + 1 - (i + 1) * step, end] (clipped at 0). walks[d - 1] holds the windows
+    // searched at depth d, as running maxima of their bounds and of the floors they started from.
+    std::vector<WindowWalk> walks(static_cast<size_t>(maxDepth));
+    int reach = 0;  // windows searched at depth 1 (the last may not have ended)
+    // Two passes over the depths. In the first, a walk pauses where its bound has not risen over
+    // `plateau` windows, so that the deeper relaxations of the short windows get their time
+    // before the long shallow ones: on rl_n250 at 0.9 depth 1 climbs from 740 to 864 over windows
+    // of 36 to 120 stages (13 s of searches), while depth 2 of the 36-stage window bounds the cost
+    // at 1,029 in 30 s. The second pass goes on from where the walks paused (on rl_n500 at 0.8
+    // depth 1 plateaus at 296 from 50 stages and reaches 1,130 at 150) ...
+    for (const bool pausing : {plateau > 0, false}) {
+        // ... but only past a window that ended: where the best bound so far is that of a search
+        // that did not end, the time goes to that search instead (searched again after the
+        // sweep: on rl_n250 at 0.9, 1,029 instead of 942 in 30 s).
+        if (!pausing && out.best.bound > 0 && !out.best.proven) break;
+        for (int d = 1; d <= maxDepth && !searcher.expired(); ++d) {
+            WindowWalk& walk = walks[static_cast<size_t>(d - 1)];
+            while (!walk.over && !searcher.expired()) {
+                const int i = static_cast<int>(walk.bounds.size());
+                if (d > 1 && i >= reach) break;  // depth 1 reaches as far as the deeper ones try
+                if (pausing && walk.plateaued(plateau)) break;
+                const int first = std::max(0, end + 1 - (i + 1) * step);
+                // A shorter window at this depth or less bounds this one's relaxation
+                // (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
+                int64_t floor = 0;
+                for (int e = 1; e <= d; ++e) floor = std::max(floor, walks[static_cast<size_t>(e - 1)].boundUpTo(i));
+                const WindowSolve s = searcher.solve(first, end, d, floor);
+                if (s.infeasible) {
+                    out.infeasible = true;
+                    out.best = {first, end, kNoSchedule, true, d};
+                    return out;
+                }
+                walk.bounds.push_back(std::max(floor, s.bound));
+                // The shortest window with the largest bound leaves the most stages to the next.
+                if (s.bound > out.best.bound) out.best = {first, end, s.bound, s.proven, d};
+                if (d == 1) {
+                    reach = i + 1;
+                    out.lastFirst = first;
+                    if (!s.proven) out.frontier = WindowFrontier{first, end, walk.bounds.back(), -1};
+                }
+                // A longer window would not end either.
+                if (!s.proven || first == 0) walk.over = true;
+            }
+        }
+    }
+    // The time the sweep leaves goes first to the kept window if its search did not end.
+    if (!out.frontier && out.best.bound > 0 && !out.best.proven)
+        out.frontier = WindowFrontier{out.best.first, end, out.best.bound, -1};
+    return out;
 }
 
 WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPlan>& plan,
@@ -99,56 +175,21 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     std::optional<double> limit = deadline.remaining();
     if (seconds) limit = limit ? std::min(*limit, *seconds) : *seconds;
     const Deadline phase(limit);
-    auto expired = [&] { return deadline.expired() || phase.expired() || result.failures >= options.maxFailures; };
-    WindowSolver solver(inst, plan, options, result);
+    WindowSolver solver(inst, plan, options, deadline, phase, result);
     const int n = inst.graph.numNodes();
     const int step = std::max(1, n / std::max(1, options.steps));
     const int maxDepth = std::max(1, options.maxDepth);
-    // One search gets at most a quarter of the time left, so a window that does not end leaves
-    // time for the others.
-    auto slice = [&]() -> std::optional<double> {
-        const std::optional<double> left = phase.remaining();
-        if (!left) return left;
-        return std::min(*left, std::max(0.5, *left / 4));
-    };
     std::vector<WindowFrontier> frontiers;
-    for (int end = n - 1; end >= 0 && !expired();) {
-        WindowBoundResult::Window best{end + 1, end, 0, false, 1};
-        std::optional<WindowFrontier> frontier;
-        // Window i is [end + 1 - (i + 1) * step, end] (clipped at 0). below[i]: the best bound of
-        // the depths done so far over windows 0..i, which bounds window i's relaxation at every
-        // greater depth (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
-        std::vector<int64_t> below;
-        int reach = 0;            // windows searched at depth 1 (the last may not have ended)
-        int lastFirst = end + 1;  // the first stage of the last of them
-        for (int d = 1; d <= maxDepth && !expired(); ++d) {
-            std::vector<int64_t> atDepth;
-            int64_t floor = 0;  // the best bound of the shorter windows at this depth
-            for (int i = 0; (d == 1 || i < reach) && !expired(); ++i) {
-                const int first = std::max(0, end + 1 - (i + 1) * step);
-                if (d > 1) floor = std::max(floor, below[i]);
-                const WindowSolve s = solver.solve(first, end, d, floor, slice(), options.failLimit);
-                if (s.infeasible) {
-                    result.bound = kNoSchedule;
-                    result.kept = {{first, end, kNoSchedule, true, d}};
-                    result.seconds = phase.elapsed();
-                    return result;
-                }
-                floor = std::max(floor, s.bound);
-                atDepth.push_back(floor);
-                // The shortest window with the largest bound leaves the most stages to the next.
-                if (s.bound > best.bound) best = {first, end, s.bound, s.proven, d};
-                if (d == 1) {
-                    reach = i + 1;
-                    lastFirst = first;
-                    if (!s.proven) frontier = WindowFrontier{first, end, floor, -1};
-                }
-                // A longer window would not end either; depth 1 reaches as far as the deeper ones try.
-                if (!s.proven || first == 0) break;
-            }
-            if (below.size() < atDepth.size()) below.resize(atDepth.size(), 0);
-            for (size_t i = 0; i < atDepth.size(); ++i) below[i] = std::max(below[i], atDepth[i]);
+    for (int end = n - 1; end >= 0 && !solver.expired();) {
+        EndSweep sweep = sweepEnd(end, step, maxDepth, options.plateau, solver);
+        if (sweep.infeasible) {
+            result.bound = kNoSchedule;
+            result.kept = {sweep.best};
+            result.seconds = phase.elapsed();
+            return result;
         }
+        const WindowBoundResult::Window& best = sweep.best;
+        std::optional<WindowFrontier>& frontier = sweep.frontier;
         if (frontier) {
             if (best.bound > 0) frontier->kept = static_cast<int>(result.kept.size());
             frontiers.push_back(*frontier);
@@ -159,17 +200,17 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
             result.bound = std::min(saturatingAdd(result.bound, best.bound), kNoSchedule - 1);
             end = best.first - 1;
         } else {
-            end = lastFirst - 1;  // no window ending here needs a recomputation that could be proven
+            end = sweep.lastFirst - 1;  // no window ending here needs a recomputation that could be proven
         }
     }
     // Time left after the sweep goes to the windows whose searches did not end, each searched
-    // again with an equal share of it: per sweep end, its longest window at depth 1 (at the kept
-    // window's depth), from the bound of the kept one, which is a shorter window ending at the
-    // same stage. Where the longer window would overlap another kept window, the kept one is
-    // searched again instead, if it did not end. A longer search of a relaxation only raises its
-    // bound, and a better bound replaces the kept window's. On rl_n250 at 0.9 the sweep ends
-    // after 16 of its 30 s (bench/README.md, "Windows searched again").
-    for (size_t k = 0; options.refine && k < frontiers.size() && !expired(); ++k) {
+    // again with an equal share of it (refineTarget): per sweep end, its kept window if that
+    // search did not end, else its longest window at depth 1 (at the kept window's depth), from
+    // the bound of the kept one, which is a shorter window ending at the same stage, unless it
+    // would overlap another kept window. A longer search of a relaxation only raises its bound,
+    // and a better bound replaces the kept window's. On rl_n250 at 0.9 the sweep ends after 16 of
+    // its 30 s (bench/README.md, "Windows searched again").
+    for (size_t k = 0; options.refine && k < frontiers.size() && !solver.expired(); ++k) {
         const WindowFrontier& f = frontiers[k];
         WindowBoundResult::Window* kept = f.kept >= 0 ? &result.kept[static_cast<size_t>(f.kept)] : nullptr;
         const std::optional<WindowBoundResult::Window> found = refineTarget(f, result.kept);

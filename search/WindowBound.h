@@ -12,10 +12,11 @@
 // Which windows: built from the last stage backwards. A window [first, end] grows by n / steps
 // stages at a time while its search at depth 1 ends in a proof; then the same windows, shortest
 // first, at depth 2 while those end, and so on to maxDepth (each longer or deeper window's search
-// starts from the bounds of the shorter and shallower ones). Each search gets at most a quarter
-// of the time left. The window with the largest bound (the shortest among equals) is kept, and
-// the next window ends just before it. Every search's proven bound counts, finished or not;
-// stages in no window add nothing.
+// starts from the bounds of the shorter and shallower ones). In a first pass each depth also
+// pauses where its bound has stopped rising (options.plateau), and a second pass goes on from
+// there. Each search gets at most a quarter of the time left. The window with the largest bound
+// (the shortest among equals) is kept, and the next window ends just before it. Every search's
+// proven bound counts, finished or not; stages in no window add nothing.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -38,13 +39,29 @@ struct WindowBoundOptions {
     int steps = 20;                // windows grow by n / steps stages (at least one)
     int maxDepth = 2;              // entry nodes up to this many edges above the window (model/WindowRelaxation.h)
     // The windows' own searches bound their relaxation with windows of it, this many levels
-    // down (a relaxation of a relaxation is one too). On rl_n100 at 0.8 the relaxation of depth
-    // 2 to stages 60-99 is proven in 511,789 failures with one level, and not in 10^6 without.
-    int nesting = 1;
+    // down (a relaxation of a relaxation is one too). Off by default since the sweep pauses at
+    // plateaus: in 30 s of windows on rl_n250 at 0.9 the bound reaches 1,029 without and 957
+    // with one level (rl_n250 0.8: 1,902 proven against 1,878; rl_n100 0.8 proven either way).
+    int nesting = 0;
     ModelOptions model;            // the windows' searches use the same model options
     bool learning = false;         // ... and learn from failures when the search does
     // Time the sweep leaves goes to its kept windows that did not end (searched again).
     bool refine = true;
+    // In the sweep's first pass, a depth's windows stop growing (until the second pass) once
+    // their bound has not risen over this many windows; 0: one pass, each depth grown as far as
+    // its searches end (search/WindowBound.cpp says why).
+    int plateau = 2;
+};
+
+// The windows ending at one stage searched at one depth, shortest first: bounds[i] is the best
+// bound of windows 0..i (and of the floors their searches started from).
+struct WindowWalk {
+    std::vector<int64_t> bounds;
+    bool over = false;  // a search did not end, or the window reached stage 0
+    // The best bound of windows 0..i searched so far (0: none).
+    int64_t boundUpTo(int i) const;
+    // The bound is positive and has not risen over the last `plateau` windows.
+    bool plateaued(int plateau) const;
 };
 
 struct WindowBoundResult {
@@ -64,7 +81,8 @@ struct WindowBoundResult {
     nlohmann::json statistics() const;
 };
 
-// Per sweep end whose longest window searched at depth 1 did not end: that window, its bound
+// Per sweep end whose longest window searched at depth 1 did not end, or whose kept window's search
+// did not end: the longest window at depth 1 (or the kept window), its bound
 // (proven for its relaxation at depth 1, and so at any depth) and the index in
 // WindowBoundResult::kept of the window kept for that end (-1: none).
 struct WindowFrontier {
@@ -73,10 +91,41 @@ struct WindowFrontier {
     int kept = -1;
 };
 
-// What the time the sweep leaves searches again for `f`: the frontier window at the kept
-// window's depth, from the better of the two bounds; where it would overlap another of the `kept`
-// windows (their bounds would count twice), the kept window itself if its search did not end;
-// otherwise nothing.
+// What a window's search gave: a proven bound of the relaxation's recomputations (its optimum
+// when `proven`); `infeasible`: the relaxation has no schedule, so neither has the instance.
+struct WindowSolve {
+    int64_t bound = 0;
+    bool proven = false;
+    bool infeasible = false;
+};
+
+// What the sweep asks of windows' relaxations: windowBound's searcher runs the exact search in
+// its share of the time; tests give their own.
+class WindowSearcher {
+public:
+    virtual ~WindowSearcher() = default;
+    // The relaxation of [first, last] at `depth`; `floor` is a proven bound of it (from shorter
+    // and shallower windows ending at `last`), which the result is not below.
+    virtual WindowSolve solve(int first, int last, int depth, int64_t floor) = 0;
+    virtual bool expired() const = 0;
+};
+
+// The windows ending at one stage, as the sweep searched them.
+struct EndSweep {
+    WindowBoundResult::Window best;          // the largest bound, shortest among equals (0: none)
+    std::optional<WindowFrontier> frontier;  // what the time the sweep leaves may search again
+    int lastFirst = 0;                       // the first stage of the longest window at depth 1
+    bool infeasible = false;                 // best's relaxation has no schedule
+};
+
+// The windows [end + 1 - (i + 1) * step, end] for i = 0, 1, ... at depths 1..maxDepth, in the
+// sweep's two passes (the file's head comment; `plateau` 0: one pass).
+EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& searcher);
+
+// What the time the sweep leaves searches again for `f`: the kept window itself if its search
+// did not end (from its bound); otherwise the frontier window at the kept window's depth, from the
+// better of the two bounds, unless it would overlap another of the `kept` windows (their bounds
+// would count twice); otherwise nothing.
 std::optional<WindowBoundResult::Window> refineTarget(const WindowFrontier& f,
                                                       const std::vector<WindowBoundResult::Window>& kept);
 

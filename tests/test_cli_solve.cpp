@@ -239,5 +239,8 @@ TEST_CASE("solve cli: the search learns by default and the learning switches rea
     REQUIRE(run(base + " --window-share 0.8").code == 0);
     CHECK(run(base + " --window-share 0").code == 2);
     CHECK(run(base + " --window-share 1.5").code == 2);
+    REQUIRE(run(base + " --window-plateau 0 --window-nesting 1").code == 0);
+    CHECK(run(base + " --window-plateau -1").code == 2);
+    CHECK(run(base + " --window-nesting 4").code == 2);
     std::filesystem::remove(out);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <tuple>
 
 #include "model/Peak.h"
 #include "model/StageCutCover.h"
@@ -272,8 +273,18 @@ TEST_CASE("window bound: the second search of a sweep end never overlaps another
     using Window = WindowBoundResult::Window;
     // Kept from the last stage down: [166, 249] (unproven), then [100, 150].
     std::vector<Window> kept = {{166, 249, 864, false, 2}, {100, 150, 50, true, 1}};
-    // The longer window [155, 249] is clear of [100, 150]: searched at the kept window's depth,
-    // from the better bound.
+    // The kept window's search did not end: it is searched again, from its bound, whatever the
+    // frontier.
+    for (int first : {155, 130}) {
+        std::optional<Window> t = refineTarget({first, 249, 900, 0}, kept);
+        REQUIRE(t);
+        CHECK(t->first == 166);
+        CHECK(t->bound == 864);
+        CHECK(t->depth == 2);
+    }
+    // Its search ended: the longer window [155, 249] is clear of [100, 150], so it is searched
+    // at the kept window's depth, from the better bound.
+    kept[0].proven = true;
     std::optional<Window> t = refineTarget({155, 249, 700, 0}, kept);
     REQUIRE(t);
     CHECK(t->first == 155);
@@ -281,14 +292,7 @@ TEST_CASE("window bound: the second search of a sweep end never overlaps another
     CHECK(t->bound == 864);
     CHECK(t->depth == 2);
     CHECK_FALSE(t->proven);
-    // [130, 249] would overlap [100, 150], whose bound is counted already: the kept window is
-    // searched again instead.
-    t = refineTarget({130, 249, 900, 0}, kept);
-    REQUIRE(t);
-    CHECK(t->first == 166);
-    CHECK(t->bound == 864);
-    // ... unless its search ended: nothing is left to raise there.
-    kept[0].proven = true;
+    // [130, 249] would overlap [100, 150], whose bound is counted already: nothing.
     CHECK_FALSE(refineTarget({130, 249, 900, 0}, kept));
     // An end that kept no window: its frontier alone, at depth 1, and nothing where it overlaps.
     t = refineTarget({10, 60, 30, -1}, kept);
@@ -296,4 +300,136 @@ TEST_CASE("window bound: the second search of a sweep end never overlaps another
     CHECK(t->depth == 1);
     CHECK(t->bound == 30);
     CHECK_FALSE(refineTarget({60, 120, 30, -1}, kept));
+}
+
+TEST_CASE("window bound: a walk's floors and its plateau") {
+    WindowWalk walk;
+    CHECK(walk.boundUpTo(0) == 0);
+    CHECK(walk.boundUpTo(5) == 0);
+    CHECK_FALSE(walk.plateaued(2));
+    walk.bounds = {0, 0, 0};
+    // No bound yet: a walk over windows that need no recomputation never pauses.
+    CHECK_FALSE(walk.plateaued(2));
+    walk.bounds = {0, 270, 436, 740};
+    CHECK(walk.boundUpTo(0) == 0);
+    CHECK(walk.boundUpTo(2) == 436);
+    CHECK(walk.boundUpTo(3) == 740);
+    CHECK(walk.boundUpTo(9) == 740);  // longer windows than those searched: the longest one's
+    CHECK_FALSE(walk.plateaued(2));
+    walk.bounds.push_back(740);
+    CHECK_FALSE(walk.plateaued(2));  // one window without a rise
+    CHECK(walk.plateaued(1));
+    walk.bounds.push_back(740);
+    CHECK(walk.plateaued(2));
+    CHECK_FALSE(walk.plateaued(3));
+    CHECK_FALSE(walk.plateaued(0));  // 0: never pauses
+}
+
+namespace {
+
+// Windows' relaxations given by a table: per depth, the bound and whether the search ends, by
+// window index (window i is [end + 1 - (i + 1) * step, end]). Records what the sweep asked.
+class TableSearcher final : public WindowSearcher {
+public:
+    struct Entry {
+        int64_t bound;
+        bool proven;
+    };
+    struct Call {
+        int first, depth;
+        int64_t floor;
+    };
+    TableSearcher(int end, int step, std::vector<std::vector<Entry>> byDepth)
+        : end_(end), step_(step), byDepth_(std::move(byDepth)) {}
+
+    WindowSolve solve(int first, int last, int depth, int64_t floor) override {
+        REQUIRE(last == end_);
+        calls.push_back({first, depth, floor});
+        const int i = (end_ + 1 - first) / step_ - 1;
+        const Entry& e = byDepth_.at(static_cast<size_t>(depth - 1)).at(static_cast<size_t>(i));
+        WindowSolve s;
+        s.bound = std::max(floor, e.bound);  // a search starts from its floor
+        s.proven = e.proven;
+        s.infeasible = e.bound < 0;
+        return s;
+    }
+    bool expired() const override { return false; }
+
+    std::vector<Call> calls;
+
+private:
+    int end_, step_;
+    std::vector<std::vector<Entry>> byDepth_;
+};
+
+}  // namespace
+
+TEST_CASE("window bound: the sweep pauses a depth whose bound stops rising and goes on only past a proven best") {
+    using E = TableSearcher::Entry;
+    // Depth 1 rises to 20 at the second window and stays there; depth 2 rises faster.
+    const std::vector<E> depth1 = {{10, true}, {20, true}, {20, true}, {20, true}, {30, true},
+                                   {30, true}, {30, true}, {35, false}, {40, true}, {40, true}};
+    SUBCASE("the best window did not end: its search gets the time, not the long shallow windows") {
+        TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        const EndSweep s = sweepEnd(99, 10, 2, 2, t);
+        // Depth 1 pauses after two windows without a rise (windows 0-3), depth 2 searches the
+        // windows depth 1 reached until one does not end.
+        const std::vector<std::tuple<int, int, int64_t>> expected = {
+            {90, 1, 0}, {80, 1, 10}, {70, 1, 20}, {60, 1, 20}, {90, 2, 10}, {80, 2, 20}, {70, 2, 40}};
+        REQUIRE(t.calls.size() == expected.size());
+        for (size_t k = 0; k < expected.size(); ++k) {
+            CAPTURE(k);
+            CHECK(t.calls[k].first == std::get<0>(expected[k]));
+            CHECK(t.calls[k].depth == std::get<1>(expected[k]));
+            CHECK(t.calls[k].floor == std::get<2>(expected[k]));
+        }
+        CHECK(s.best.first == 70);
+        CHECK(s.best.depth == 2);
+        CHECK(s.best.bound == 50);
+        CHECK_FALSE(s.best.proven);
+        // What the time left searches again is the kept window itself.
+        REQUIRE(s.frontier);
+        CHECK(s.frontier->first == 70);
+        CHECK(s.lastFirst == 60);
+        CHECK_FALSE(s.infeasible);
+    }
+    SUBCASE("a proven best: the second pass goes on from the pauses") {
+        TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {45, true}, {45, true}, {60, true},
+                                          {60, true}, {60, true}, {70, true}, {70, true}, {70, true}}});
+        const EndSweep s = sweepEnd(99, 10, 2, 2, t);
+        // Pass 1: depth 1 windows 0-3, depth 2 windows 0-3 (its bound still rose at window 2).
+        // Pass 2: depth 1 from window 4 until window 7 does not end, then depth 2 windows 4-7.
+        std::vector<std::pair<int, int>> order;
+        for (const auto& c : t.calls) order.emplace_back(c.first, c.depth);
+        const std::vector<std::pair<int, int>> expected = {{90, 1}, {80, 1}, {70, 1}, {60, 1}, {90, 2}, {80, 2},
+                                                           {70, 2}, {60, 2}, {50, 1}, {40, 1}, {30, 1}, {20, 1},
+                                                           {50, 2}, {40, 2}, {30, 2}, {20, 2}};
+        CHECK(order == expected);
+        // Window 4 at depth 2 starts from the best of its shorter windows at depth 2 (45) and of
+        // itself at depth 1 (30).
+        CHECK(t.calls[12].floor == 45);
+        CHECK(s.best.bound == 70);
+        CHECK(s.best.first == 20);
+        CHECK(s.best.proven);
+        // The longest window at depth 1 did not end: that is what the time left may search.
+        REQUIRE(s.frontier);
+        CHECK(s.frontier->first == 20);
+        CHECK(s.frontier->bound == 35);
+        CHECK(s.lastFirst == 20);
+    }
+    SUBCASE("without a plateau: one pass, each depth as far as its searches end") {
+        TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        const EndSweep s = sweepEnd(99, 10, 2, 0, t);
+        REQUIRE(t.calls.size() == 8 + 3);
+        for (size_t k = 0; k < 8; ++k) CHECK(t.calls[k].depth == 1);
+        CHECK(t.calls[8].floor == 10);
+        CHECK(s.best.bound == 50);
+    }
+    SUBCASE("a relaxation without a schedule ends the sweep") {
+        TableSearcher t(99, 10, {{{10, true}, {-1, true}}});
+        const EndSweep s = sweepEnd(99, 10, 1, 2, t);
+        CHECK(s.infeasible);
+        CHECK(s.best.first == 80);
+        CHECK(t.calls.size() == 2);
+    }
 }
