@@ -148,7 +148,8 @@ EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& 
                     return out;
                 }
                 walk.bounds.push_back(std::max(floor, s.bound));
-                // The shortest window with the largest bound leaves the most stages to the next.
+                // Among equal bounds the first searched is kept: at one depth the shortest, which
+                // leaves the most stages to the next windows.
                 if (s.bound > out.best.bound) out.best = {first, end, s.bound, s.proven, d};
                 if (d == 1) {
                     reach = i + 1;

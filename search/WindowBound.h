@@ -15,8 +15,9 @@
 // starts from the bounds of the shorter and shallower ones). In a first pass each depth also
 // pauses where its bound has stopped rising (options.plateau), and a second pass goes on from
 // there. Each search gets at most a quarter of the time left. The window with the largest bound
-// (the shortest among equals) is kept, and the next window ends just before it. Every search's
-// proven bound counts, finished or not; stages in no window add nothing.
+// (the first searched among equals: at one depth, the shortest) is kept, and the next window ends
+// just before it. Every search's proven bound counts, finished or not; stages in no window add
+// nothing.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -112,7 +113,7 @@ public:
 
 // The windows ending at one stage, as the sweep searched them.
 struct EndSweep {
-    WindowBoundResult::Window best;          // the largest bound, shortest among equals (0: none)
+    WindowBoundResult::Window best;          // the largest bound, the first searched among equals (0: none)
     std::optional<WindowFrontier> frontier;  // what the time the sweep leaves may search again
     int lastFirst = 0;                       // the first stage of the longest window at depth 1
     bool infeasible = false;                 // best's relaxation has no schedule
