@@ -78,6 +78,14 @@ private:
     WindowBoundResult& stats_;
 };
 
+// No schedule exists: `w`'s relaxation has none, so neither has the instance.
+void markInfeasible(WindowBoundResult& result, WindowBoundResult::Window w) {
+    w.bound = kNoSchedule;
+    w.proven = true;
+    result.bound = kNoSchedule;
+    result.kept = {w};
+}
+
 }  // namespace
 
 int64_t WindowWalk::boundUpTo(int i) const {
@@ -184,8 +192,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     for (int end = n - 1; end >= 0 && !solver.expired();) {
         EndSweep sweep = sweepEnd(end, step, maxDepth, options.plateau, solver);
         if (sweep.infeasible) {
-            result.bound = kNoSchedule;
-            result.kept = {sweep.best};
+            markInfeasible(result, sweep.best);
             result.seconds = phase.elapsed();
             return result;
         }
@@ -209,8 +216,8 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     // search did not end, else its longest window at depth 1 (at the kept window's depth), from
     // the bound of the kept one, which is a shorter window ending at the same stage, unless it
     // would overlap another kept window. A longer search of a relaxation only raises its bound,
-    // and a better bound replaces the kept window's. On rl_n250 at 0.9 the sweep ends after 16 of
-    // its 30 s (bench/README.md, "Windows searched again").
+    // and a better bound replaces the kept window's (bench/README.md, "Windows searched again"
+    // and "The windows' sweep pauses at plateaus").
     for (size_t k = 0; options.refine && k < frontiers.size() && !solver.expired(); ++k) {
         const WindowFrontier& f = frontiers[k];
         WindowBoundResult::Window* kept = f.kept >= 0 ? &result.kept[static_cast<size_t>(f.kept)] : nullptr;
@@ -223,8 +230,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
         const WindowSolve s = solver.solve(target.first, target.last, target.depth, target.bound, seconds, options.maxFailures);
         ++result.refined;
         if (s.infeasible) {
-            result.bound = kNoSchedule;
-            result.kept = {{target.first, target.last, kNoSchedule, true, target.depth}};
+            markInfeasible(result, target);
             break;
         }
         const int64_t before = kept ? kept->bound : 0;
