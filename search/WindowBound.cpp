@@ -86,6 +86,33 @@ void markInfeasible(WindowBoundResult& result, WindowBoundResult::Window w) {
     result.kept = {w};
 }
 
+// A proven bound of the relaxation of window i at `depth` (or of any window containing it at
+// that depth or more): the best of the windows up to i at depths up to `depth`.
+int64_t floorOf(const std::vector<WindowWalk>& walks, int i, int depth) {
+    int64_t floor = 0;
+    for (int e = 1; e <= depth; ++e) floor = std::max(floor, walks[static_cast<size_t>(e - 1)].boundUpTo(i));
+    return floor;
+}
+
+// A window searched between two of the grid's; first -1: none was.
+struct HalfwaySolve : WindowSolve {
+    int first = -1;
+};
+
+// The window halfway between window i (searched at `depth`, not ended) and window i - 1 (ended),
+// from the bound of the windows inside it.
+HalfwaySolve searchHalfway(int end, int step, int i, int depth, const std::vector<WindowWalk>& walks,
+                           WindowSearcher& searcher) {
+    HalfwaySolve out;
+    const int first = std::max(0, end + 1 - (i + 1) * step);
+    const int shorter = end + 1 - i * step;
+    const int mid = first + (shorter - first) / 2;
+    if (mid <= first || searcher.expired()) return out;  // no stage between them, or no time
+    static_cast<WindowSolve&>(out) = searcher.solve(mid, end, depth, floorOf(walks, i - 1, depth));
+    out.first = mid;
+    return out;
+}
+
 }  // namespace
 
 int64_t WindowWalk::boundUpTo(int i) const {
@@ -113,7 +140,7 @@ std::optional<WindowBoundResult::Window> refineTarget(const WindowFrontier& f,
 nlohmann::json WindowBoundResult::statistics() const {
     nlohmann::json windows = nlohmann::json::array();
     for (const Window& w : kept) windows.push_back({w.first, w.last, w.depth, w.bound, w.proven});
-    return {{"bound", bound},     {"searches", searches}, {"proofs", proofs}, {"refined", refined},
+    return {{"bound", bound},     {"searches", searches}, {"proofs", proofs}, {"refined", refined}, {"halfway", halfway},
             {"failures", failures}, {"seconds", seconds},   {"windows", windows}};
 }
 
@@ -147,8 +174,7 @@ EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& 
                 const int first = std::max(0, end + 1 - (i + 1) * step);
                 // A shorter window at this depth or less bounds this one's relaxation
                 // (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
-                int64_t floor = 0;
-                for (int e = 1; e <= d; ++e) floor = std::max(floor, walks[static_cast<size_t>(e - 1)].boundUpTo(i));
+                const int64_t floor = floorOf(walks, i, d);
                 const WindowSolve s = searcher.solve(first, end, d, floor);
                 if (s.infeasible) {
                     out.infeasible = true;
@@ -163,6 +189,20 @@ EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& 
                     reach = i + 1;
                     out.lastFirst = first;
                     if (!s.proven) out.frontier = WindowFrontier{first, end, walk.bounds.back(), -1};
+                }
+                // A window halfway between this one, whose search did not end, and the last
+                // that ended, searched once at depths from 2: the grid's step is coarse where the
+                // deeper relaxations are slow (on rl_n250 at 0.9, stages 214-249 at depth 2 do
+                // not end in 30 s; 220-249 are proven at 1,062 in 10 s).
+                if (!s.proven && d > 1 && i > 0) {
+                    const HalfwaySolve h = searchHalfway(end, step, i, d, walks, searcher);
+                    out.halfway += h.first >= 0;
+                    if (h.infeasible) {
+                        out.infeasible = true;
+                        out.best = {h.first, end, kNoSchedule, true, d};
+                        return out;
+                    }
+                    if (h.first >= 0 && h.bound > out.best.bound) out.best = {h.first, end, h.bound, h.proven, d};
                 }
                 // A longer window would not end either.
                 if (!s.proven || first == 0) walk.over = true;
@@ -191,6 +231,7 @@ WindowBoundResult windowBound(const Instance& inst, const std::optional<StagedPl
     std::vector<WindowFrontier> frontiers;
     for (int end = n - 1; end >= 0 && !solver.expired();) {
         EndSweep sweep = sweepEnd(end, step, maxDepth, options.plateau, solver);
+        result.halfway += static_cast<uint64_t>(sweep.halfway);
         if (sweep.infeasible) {
             markInfeasible(result, sweep.best);
             result.seconds = phase.elapsed();

@@ -14,10 +14,11 @@
 // first, at depth 2 while those end, and so on to maxDepth (each longer or deeper window's search
 // starts from the bounds of the shorter and shallower ones). In a first pass each depth also
 // pauses where its bound has stopped rising (options.plateau), and a second pass goes on from
-// there. Each search gets at most a quarter of the time left. The window with the largest bound
-// (the first searched among equals: at one depth, the shortest) is kept, and the next window ends
-// just before it. Every search's proven bound counts, finished or not; stages in no window add
-// nothing.
+// there. At depths from 2, where a window's search does not end, the window halfway back to the
+// last that ended is searched once too. Each search gets at most a quarter of the time left. The
+// window with the largest bound (the first searched among equals: at one depth, the shortest) is
+// kept, and the next window ends just before it. Every search's proven bound counts, finished or
+// not; stages in no window add nothing.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -78,6 +79,7 @@ struct WindowBoundResult {
     std::vector<Window> kept;  // the disjoint windows summed in `bound`
     uint64_t searches = 0, proofs = 0, failures = 0;
     uint64_t refined = 0;  // kept windows searched again with the time the sweep left
+    uint64_t halfway = 0;  // windows searched halfway between two of the sweep's grid
     double seconds = 0;
     nlohmann::json statistics() const;
 };
@@ -117,6 +119,7 @@ struct EndSweep {
     std::optional<WindowFrontier> frontier;  // what the time the sweep leaves may search again
     int lastFirst = 0;                       // the first stage of the longest window at depth 1
     bool infeasible = false;                 // best's relaxation has no schedule
+    int halfway = 0;                         // windows searched between two of the grid's
 };
 
 // The windows [end + 1 - (i + 1) * step, end] for i = 0, 1, ... at depths 1..maxDepth, in the

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <tuple>
 
@@ -173,7 +174,7 @@ TEST_CASE("window relaxation: optima of disjoint windows at any depth sum to at 
 
 TEST_CASE("window bound: never above the optimum, and above the stage-cut program on layered graphs") {
     int compared = 0, aboveCover = 0, twoWindows = 0, unproven = 0, raised = 0;
-    uint64_t refined = 0;
+    uint64_t refined = 0, halfway = 0;
     for (int n : {20, 26, 32, 40})
         for (uint64_t seed = 1; seed <= 4; ++seed)
             for (int percent : {70, 80, 88}) {
@@ -196,6 +197,7 @@ TEST_CASE("window bound: never above the optimum, and above the stage-cut progra
                     wo.failLimit = limit;
                     wo.steps = 12;
                     wo.nesting = static_cast<int>(seed % 2);  // nested windows on half the graphs
+                    wo.plateau = limit == 100 ? 0 : 2;         // one pass at one of the limits
                     wo.refine = false;
                     const Deadline clock(std::nullopt);
                     // The greedy's plan as the windows' warm start: an unfinished window's best
@@ -210,6 +212,7 @@ TEST_CASE("window bound: never above the optimum, and above the stage-cut progra
                     CHECK(r.bound >= w.bound);
                     CHECK(g.baselineCost() + r.bound <= optimum.bestCost);
                     refined += r.refined;
+                    halfway += w.halfway + r.halfway;
                     raised += r.bound > w.bound;
                     // The kept windows are disjoint and inside the graph, before and after the
                     // second searches.
@@ -235,8 +238,10 @@ TEST_CASE("window bound: never above the optimum, and above the stage-cut progra
             }
     MESSAGE(compared << " instances, the window bound above the stage-cut program's on " << aboveCover << "; "
                      << twoWindows << " bounds kept two windows or more, " << unproven << " unproven windows kept, "
-                     << refined << " searched again, raising " << raised << " bounds");
+                     << refined << " searched again, raising " << raised << " bounds; " << halfway
+                     << " windows searched halfway");
     CHECK(refined > 0);
+    CHECK(halfway > 0);
     CHECK(raised > 0);
     CHECK(compared > 10);
     CHECK(aboveCover > 0);
@@ -345,8 +350,11 @@ public:
     WindowSolve solve(int first, int last, int depth, int64_t floor) override {
         REQUIRE(last == end_);
         calls.push_back({first, depth, floor});
+        const auto off = offGrid.find({first, depth});
+        if (off == offGrid.end()) REQUIRE((end_ + 1 - first) % step_ == 0);
         const int i = (end_ + 1 - first) / step_ - 1;
-        const Entry& e = byDepth_.at(static_cast<size_t>(depth - 1)).at(static_cast<size_t>(i));
+        const Entry& e =
+            off != offGrid.end() ? off->second : byDepth_.at(static_cast<size_t>(depth - 1)).at(static_cast<size_t>(i));
         WindowSolve s;
         s.bound = std::max(floor, e.bound);  // a search starts from its floor
         s.proven = e.proven;
@@ -356,6 +364,7 @@ public:
     bool expired() const override { return false; }
 
     std::vector<Call> calls;
+    std::map<std::pair<int, int>, Entry> offGrid;  // windows between the grid's, by (first, depth)
 
 private:
     int end_, step_;
@@ -371,11 +380,13 @@ TEST_CASE("window bound: the sweep pauses a depth whose bound stops rising and g
                                    {30, true}, {30, true}, {35, false}, {40, true}, {40, true}};
     SUBCASE("the best window did not end: its search gets the time, not the long shallow windows") {
         TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        t.offGrid[{75, 2}] = {45, false};
         const EndSweep s = sweepEnd(99, 10, 2, 2, t);
         // Depth 1 pauses after two windows without a rise (windows 0-3), depth 2 searches the
-        // windows depth 1 reached until one does not end.
+        // windows depth 1 reached until one does not end, then the window halfway back to the
+        // last that ended.
         const std::vector<std::tuple<int, int, int64_t>> expected = {
-            {90, 1, 0}, {80, 1, 10}, {70, 1, 20}, {60, 1, 20}, {90, 2, 10}, {80, 2, 20}, {70, 2, 40}};
+            {90, 1, 0}, {80, 1, 10}, {70, 1, 20}, {60, 1, 20}, {90, 2, 10}, {80, 2, 20}, {70, 2, 40}, {75, 2, 40}};
         REQUIRE(t.calls.size() == expected.size());
         for (size_t k = 0; k < expected.size(); ++k) {
             CAPTURE(k);
@@ -417,10 +428,36 @@ TEST_CASE("window bound: the sweep pauses a depth whose bound stops rising and g
         CHECK(s.frontier->bound == 35);
         CHECK(s.lastFirst == 20);
     }
+    SUBCASE("a proven window halfway back from one that did not end is kept, and the second pass goes on") {
+        TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        t.offGrid[{75, 2}] = {55, true};
+        const EndSweep s = sweepEnd(99, 10, 2, 2, t);
+        std::vector<std::pair<int, int>> order;
+        for (const auto& c : t.calls) order.emplace_back(c.first, c.depth);
+        const std::vector<std::pair<int, int>> expected = {{90, 1}, {80, 1}, {70, 1}, {60, 1}, {90, 2}, {80, 2},
+                                                           {70, 2}, {75, 2}, {50, 1}, {40, 1}, {30, 1}, {20, 1}};
+        CHECK(order == expected);
+        CHECK(s.best.first == 75);
+        CHECK(s.best.depth == 2);
+        CHECK(s.best.bound == 55);
+        CHECK(s.best.proven);
+        CHECK(s.halfway == 1);
+        REQUIRE(s.frontier);  // the longest window at depth 1, which did not end
+        CHECK(s.frontier->first == 20);
+    }
+    SUBCASE("no window halfway when the grid's windows are a stage apart") {
+        TableSearcher t(99, 1, {{{10, true}, {20, false}}, {{15, true}, {30, false}}});
+        const EndSweep s = sweepEnd(99, 1, 2, 0, t);
+        CHECK(t.calls.size() == 4);
+        CHECK(s.halfway == 0);
+        CHECK(s.best.bound == 30);
+        CHECK(s.best.first == 98);
+    }
     SUBCASE("without a plateau: one pass, each depth as far as its searches end") {
         TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        t.offGrid[{75, 2}] = {45, false};
         const EndSweep s = sweepEnd(99, 10, 2, 0, t);
-        REQUIRE(t.calls.size() == 8 + 3);
+        REQUIRE(t.calls.size() == 8 + 3 + 1);
         for (size_t k = 0; k < 8; ++k) CHECK(t.calls[k].depth == 1);
         CHECK(t.calls[8].floor == 10);
         CHECK(s.best.bound == 50);
