@@ -10,6 +10,7 @@
 #include "search/OrderAnnealer.h"
 #include "search/OrderProfile.h"
 #include "search/OrderProof.h"
+#include "search/OrderSlices.h"
 #include "search/Workers.h"
 
 namespace moccasin {
@@ -23,43 +24,6 @@ constexpr int64_t kFirstSlice = 20000;
 struct Start {
     std::string origin;
     std::unique_ptr<OrderAnnealer> annealer;
-};
-
-// What ends the search when one start reaches it (OrderSearchRun::stopsSearch; finished() asks
-// it of every start, a parallel round's worker of its own).
-struct SliceTarget {
-    bool any = false;
-    int64_t budget = 0;
-    bool pressure = false;  // the pressure phase: no memory above the budget
-    bool reachedBy(const OrderAnnealer& a) const {
-        if (!any) return false;
-        return a.bestPeak() <= budget || (pressure && a.bestPressure() <= 0);
-    }
-};
-
-// The starts one thread anneals in a parallel round, one after the other. It owns its count of
-// moves; the annealers are its own for the round (no other worker has them).
-class SliceWorker {
-public:
-    SliceWorker(std::vector<OrderAnnealer*> starts, int64_t slice, SliceTarget target, const Deadline& deadline,
-                std::atomic<bool>& targetReached)
-        : starts_(std::move(starts)), slice_(slice), target_(target), deadline_(deadline), targetReached_(targetReached) {}
-    void operator()() {
-        for (OrderAnnealer* a : starts_) {
-            if (targetReached_.load(std::memory_order_relaxed) || deadline_.expired()) break;
-            tried_ += a->run(slice_, deadline_);
-            if (target_.reachedBy(*a)) targetReached_.store(true, std::memory_order_relaxed);
-        }
-    }
-    int64_t tried() const { return tried_; }
-
-private:
-    std::vector<OrderAnnealer*> starts_;
-    int64_t slice_;
-    SliceTarget target_;
-    const Deadline& deadline_;
-    std::atomic<bool>& targetReached_;
-    int64_t tried_ = 0;
 };
 
 // Phase 1 lowers the peak. With a budget it hands over, once the peak is proven optimal or a

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include "search/OrderExact.h"
 #include "search/OrderProfile.h"
 #include "search/OrderSearch.h"
+#include "search/OrderSlices.h"
 #include "tests/support/RandomGraphs.h"
 #include "tests/support/SharedGraphs.h"
 
@@ -272,6 +274,48 @@ TEST_CASE("order search: on two and three threads, without a move limit, the sam
         REQUIRE_FALSE(result.candidates.empty());
         CAPTURE(seed);
         CHECK(result.candidates[0].peak == testing::minimumPeakOverOrders(g));
+    }
+}
+
+TEST_CASE("order search: a start that reaches the target stops its thread's starts not yet begun") {
+    const Graph g = testing::randomDag({.nodes = 30, .edgeProbability = 0.1}, 3);
+    const std::vector<int> start = identityOrder(g.numNodes());
+    const Deadline clock(std::nullopt);
+    constexpr int64_t kSlice = 500;
+    struct Run {
+        int64_t tried, firstMoves, secondMoves;
+        bool reached;
+    };
+    auto runWorker = [&](SliceTarget target, bool reachedBefore) {
+        OrderAnnealer first(g, start, 1, AnnealTuning{}, 0), second(g, start, 2, AnnealTuning{}, 0);
+        std::atomic<bool> reached{reachedBefore};
+        SliceWorker worker({&first, &second}, kSlice, target, clock, reached);
+        worker();
+        return Run{worker.tried(), first.movesTried(), second.movesTried(), reached.load()};
+    };
+    SUBCASE("the first start meets the budget (every order meets the reference peak): the second never runs") {
+        const Run r = runWorker(SliceTarget{true, referencePeak(g), false}, false);
+        CHECK(r.reached);
+        CHECK(r.firstMoves == kSlice);
+        CHECK(r.secondMoves == 0);
+        CHECK(r.tried == kSlice);
+    }
+    SUBCASE("no target: both starts run their slice") {
+        const Run r = runWorker(SliceTarget{}, false);
+        CHECK_FALSE(r.reached);
+        CHECK(r.firstMoves == kSlice);
+        CHECK(r.secondMoves == kSlice);
+        CHECK(r.tried == 2 * kSlice);
+    }
+    SUBCASE("a budget below every order's peak is not reached") {
+        const Run r = runWorker(SliceTarget{true, 0, false}, false);
+        CHECK_FALSE(r.reached);
+        CHECK(r.tried == 2 * kSlice);
+    }
+    SUBCASE("another thread's start reached it first: nothing runs") {
+        const Run r = runWorker(SliceTarget{true, referencePeak(g), false}, true);
+        CHECK(r.tried == 0);
+        CHECK(r.firstMoves == 0);
     }
 }
 
