@@ -94,23 +94,28 @@ int64_t floorOf(const std::vector<WindowWalk>& walks, int i, int depth) {
     return floor;
 }
 
-// A window searched between two of the grid's; first -1: none was.
-struct HalfwaySolve : WindowSolve {
-    int first = -1;
-};
-
-// The window halfway between window i (searched at `depth`, not ended) and window i - 1 (ended),
-// from the bound of the windows inside it.
-HalfwaySolve searchHalfway(int end, int step, int i, int depth, const std::vector<WindowWalk>& walks,
-                           WindowSearcher& searcher) {
-    HalfwaySolve out;
+// The first stage of the window halfway between window i and window i - 1 of the grid ending at
+// `end`; none when no stage lies between them.
+std::optional<int> halfwayFirst(int end, int step, int i) {
     const int first = std::max(0, end + 1 - (i + 1) * step);
     const int shorter = end + 1 - i * step;
     const int mid = first + (shorter - first) / 2;
-    if (mid <= first || searcher.expired()) return out;  // no stage between them, or no time
-    static_cast<WindowSolve&>(out) = searcher.solve(mid, end, depth, floorOf(walks, i - 1, depth));
-    out.first = mid;
-    return out;
+    if (mid <= first) return std::nullopt;
+    return mid;
+}
+
+// Records the search of [first, end] at `depth` in the sweep: true when its relaxation has no
+// schedule (the sweep ends there); otherwise it becomes the best window if its bound is larger.
+bool recordWindow(EndSweep& out, const WindowSolve& s, int first, int end, int depth) {
+    if (s.infeasible) {
+        out.infeasible = true;
+        out.best = {first, end, kNoSchedule, true, depth};
+        return true;
+    }
+    // Among equal bounds the first searched is kept: at one depth the shortest, which leaves the
+    // most stages to the next windows.
+    if (s.bound > out.best.bound) out.best = {first, end, s.bound, s.proven, depth};
+    return false;
 }
 
 }  // namespace
@@ -176,15 +181,8 @@ EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& 
                 // (model/WindowRelaxation.h: restricted, a relaxation is a weaker one's).
                 const int64_t floor = floorOf(walks, i, d);
                 const WindowSolve s = searcher.solve(first, end, d, floor);
-                if (s.infeasible) {
-                    out.infeasible = true;
-                    out.best = {first, end, kNoSchedule, true, d};
-                    return out;
-                }
+                if (recordWindow(out, s, first, end, d)) return out;
                 walk.bounds.push_back(std::max(floor, s.bound));
-                // Among equal bounds the first searched is kept: at one depth the shortest, which
-                // leaves the most stages to the next windows.
-                if (s.bound > out.best.bound) out.best = {first, end, s.bound, s.proven, d};
                 if (d == 1) {
                     reach = i + 1;
                     out.lastFirst = first;
@@ -194,15 +192,13 @@ EndSweep sweepEnd(int end, int step, int maxDepth, int plateau, WindowSearcher& 
                 // that ended, searched once at depths from 2: the grid's step is coarse where the
                 // deeper relaxations are slow (on rl_n250 at 0.9, stages 214-249 at depth 2 do
                 // not end in 30 s; 220-249 are proven at 1,062 in 10 s).
-                if (!s.proven && d > 1 && i > 0) {
-                    const HalfwaySolve h = searchHalfway(end, step, i, d, walks, searcher);
-                    out.halfway += h.first >= 0;
-                    if (h.infeasible) {
-                        out.infeasible = true;
-                        out.best = {h.first, end, kNoSchedule, true, d};
-                        return out;
+                if (!s.proven && d > 1 && i > 0 && !searcher.expired()) {
+                    if (const std::optional<int> mid = halfwayFirst(end, step, i)) {
+                        ++out.halfway;
+                        // From the bound of the windows inside it: those up to i - 1.
+                        const WindowSolve h = searcher.solve(*mid, end, d, floorOf(walks, i - 1, d));
+                        if (recordWindow(out, h, *mid, end, d)) return out;
                     }
-                    if (h.first >= 0 && h.bound > out.best.bound) out.best = {h.first, end, h.bound, h.proven, d};
                 }
                 // A longer window would not end either.
                 if (!s.proven || first == 0) walk.over = true;
