@@ -445,6 +445,16 @@ TEST_CASE("window bound: the sweep pauses a depth whose bound stops rising and g
         REQUIRE(s.frontier);  // the longest window at depth 1, which did not end
         CHECK(s.frontier->first == 20);
     }
+    SUBCASE("a halfway window whose relaxation has no schedule ends the sweep") {
+        TableSearcher t(99, 10, {depth1, {{15, true}, {40, true}, {50, false}, {60, true}}});
+        t.offGrid[{75, 2}] = {-1, true};
+        const EndSweep s = sweepEnd(99, 10, 2, 2, t);
+        CHECK(s.infeasible);
+        CHECK(s.best.first == 75);
+        CHECK(s.best.depth == 2);
+        CHECK(t.calls.back().first == 75);
+        CHECK(s.halfway == 1);
+    }
     SUBCASE("no window halfway when the grid's windows are a stage apart") {
         TableSearcher t(99, 1, {{{10, true}, {20, false}}, {{15, true}, {30, false}}});
         const EndSweep s = sweepEnd(99, 1, 2, 0, t);
